@@ -1,0 +1,33 @@
+# The README's commands. `make run` and `make test` set up everything they need themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench system-packages clean
+
+run: $(STAMP) system-packages
+	$(BIN)/aduan run
+
+test: $(STAMP) system-packages
+	bash scripts/run-tests.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy daemon parsers models
+
+bench: $(STAMP) system-packages
+	$(BIN)/python bench/mail_intake.py
+
+system-packages:
+	@bash scripts/install-system-packages.sh
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || bash scripts/install-system-packages.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

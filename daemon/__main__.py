@@ -1,0 +1,5 @@
+import sys
+
+from aduan.daemon.cli import main
+
+sys.exit(main())

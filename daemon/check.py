@@ -1,0 +1,120 @@
+"""`aduan check`: reach every configured part and say, per part, what is wrong and the fix."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from imapclient.exceptions import IMAPClientError
+
+from aduan.daemon.config import Settings
+from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable
+from aduan.daemon.messages import t
+from aduan.daemon.runtime import open_database
+from aduan.daemon.sources.imap import connect
+
+
+class CheckFailed(AduanError):
+    """Something on this machine or in the config needs fixing (a folder, a path)."""
+
+    exit_code = ExitCode.USAGE
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    what: str
+    ok: bool | None  # None: not configured, nothing to check
+    detail: str = ""
+    exit_code: ExitCode = ExitCode.OK
+
+
+def run_checks(settings: Settings, lang: str) -> Iterator[CheckResult]:
+    yield _guard("config", lambda: settings.source)
+    yield _guard("database", lambda: _check_database(settings))
+    for label, path in _folders(settings):
+        yield _guard(label, lambda p=path: _check_writable(p))
+    if settings.mailbox is None:
+        yield CheckResult("IMAP", None, t("mailbox_unset", lang))
+    else:
+        yield _guard(f"IMAP {settings.mailbox.host}", lambda: _check_imap(settings))
+    if not settings.smtp.host:
+        yield CheckResult("SMTP", None, t("smtp_unset", lang, dir=settings.smtp.outbox_dir))
+    else:
+        yield _guard(f"SMTP {settings.smtp.host}", lambda: _check_smtp(settings))
+
+
+def _guard(what: str, check: Callable[[], str]) -> CheckResult:
+    try:
+        return CheckResult(what, True, check())
+    except AduanError as exc:
+        return CheckResult(what, False, str(exc), exc.exit_code)
+
+
+def _folders(settings: Settings) -> list[tuple[str, Path]]:
+    found = [
+        ("storage", settings.storage.path),
+        ("scans inbox", settings.scans.inbox),
+        ("scans done", settings.scans.done),
+    ]
+    if settings.maildir is not None:
+        found.append(("maildir", settings.maildir.path))
+    if not settings.smtp.host:
+        found.append(("outbox_dir", settings.smtp.outbox_dir))
+    return found
+
+
+def _check_database(settings: Settings) -> str:
+    engine = open_database(settings)
+    engine.dispose()
+    return "schema current"
+
+
+def _check_writable(path: Path) -> str:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CheckFailed(f"{path} cannot be created ({exc.strerror}); fix the path or permissions") from exc
+    if not os.access(path, os.W_OK):
+        raise CheckFailed(f"{path} is not writable; give the aduan user write access")
+    return str(path)
+
+
+def _check_imap(settings: Settings) -> str:
+    cfg = settings.mailbox
+    assert cfg is not None
+    client = connect(cfg)
+    try:
+        if not client.folder_exists(cfg.folder):
+            raise CheckFailed(f"folder {cfg.folder!r} does not exist on the server; fix [mailbox] folder")
+        note = ""
+        if cfg.done_folder and not client.folder_exists(cfg.done_folder):
+            note = f"; done_folder {cfg.done_folder!r} will be created at the first poll"
+        return f"login ok, folder {cfg.folder!r} found{note}"
+    finally:
+        try:
+            client.logout()
+        except (OSError, IMAPClientError):
+            pass
+
+
+def _check_smtp(settings: Settings) -> str:
+    cfg = settings.smtp
+    assert cfg.host is not None
+    context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
+    try:
+        smtp_cls = smtplib.SMTP_SSL if cfg.security == "tls" else smtplib.SMTP
+        kwargs = {"context": context} if cfg.security == "tls" else {}
+        with smtp_cls(cfg.host, cfg.port, timeout=30, **kwargs) as smtp:
+            if cfg.security == "starttls":
+                smtp.starttls(context=context)
+            if cfg.username:
+                smtp.login(cfg.username, cfg.secret())
+    except smtplib.SMTPAuthenticationError as exc:
+        raise SourceUnavailable(f"SMTP login as {cfg.username} refused; check password_file") from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SourceUnavailable(f"SMTP {cfg.host}:{cfg.port} unreachable: {exc}") from exc
+    return "connected" + (", login ok" if cfg.username else "")

@@ -1,0 +1,383 @@
+"""Every command of the outside contract (../shared/INTERFACE.md).
+
+One handler turns an `AduanError` into its exit code and a one-line message on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from aduan.daemon.config import Settings, load_settings
+from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable, UsageError
+from aduan.daemon.logs import setup_logging
+from aduan.daemon.messages import t
+
+app = typer.Typer(
+    help="aduan: register complaints from mail and suggestion-box slips (Puskesmas).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+register_app = typer.Typer(help="The complaint register: list, show, add.", no_args_is_help=True)
+quarantine_app = typer.Typer(help="Inputs that could not be processed.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(register_app, name="register")
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(db_app, name="db")
+
+MANUAL_CHANNELS = ("sms", "whatsapp", "telepon", "langsung", "web", "media_sosial", "kotak_saran", "email")
+
+
+@dataclass
+class Context:
+    config: Path | None
+    json: bool
+    lang: str | None
+    log_level: str
+    _settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config)
+        return self._settings
+
+    @property
+    def language(self) -> str:
+        return self.lang or self.settings.facility.language
+
+
+def _ctx(ctx: typer.Context) -> Context:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Context)
+    return obj
+
+
+JsonOpt = typer.Option(False, "--json", help="Print data as JSON.")
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Path | None = typer.Option(
+        None, "--config", help="Config file (else $ADUAN_CONFIG, ./aduan.toml, embedded default)."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print data as JSON."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of messages: id or en."),
+    log_level: str = typer.Option("INFO", "--log-level", help="DEBUG, INFO, WARNING, ERROR."),
+) -> None:
+    if lang not in (None, "id", "en"):
+        raise typer.BadParameter("--lang must be 'id' or 'en'")
+    ctx.obj = Context(config=config, json=json_, lang=lang, log_level=log_level)
+    setup_logging(log_level)
+
+
+def _runtime(c: Context) -> Any:
+    from aduan.daemon.runtime import Runtime
+
+    return Runtime.open(c.settings)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    once: bool = typer.Option(False, "--once", help="One pass over every source, then exit."),
+) -> None:
+    """Run the service in the foreground (until SIGTERM/Ctrl-C), or one pass with --once."""
+    from aduan.daemon.service import Service, run_pass
+
+    c = _ctx(ctx)
+    runtime = _runtime(c)
+    if once:
+        result = run_pass(runtime)
+        counts: dict[str, int] = {}
+        for report in result.reports:
+            for outcome, n in report.outcomes.items():
+                counts[outcome] = counts.get(outcome, 0) + n
+        summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-"
+        typer.echo(t("pass_done", c.language, counts=summary))
+        if result.failures:
+            raise SourceUnavailable("; ".join(str(f) for f in result.failures))
+        return
+    settings = c.settings
+    typer.echo(
+        t(
+            "run_started",
+            c.language,
+            db=settings.database.url,
+            maildir=settings.maildir.path if settings.maildir else "-",
+            scans=settings.scans.inbox,
+        ),
+        err=True,
+    )
+    Service(runtime).serve()
+
+
+@app.command()
+def status(ctx: typer.Context, json_: bool = JsonOpt) -> None:
+    """Health: sources, register, quarantine, outbox."""
+    from aduan.daemon.status import collect_status
+
+    c = _ctx(ctx)
+    runtime = _runtime(c)
+    st = collect_status(runtime.engine, runtime.clock())
+    tz = c.settings.facility.tz
+    if json_ or c.json:
+        _print_json(st.as_json(tz))
+        return
+    lang = c.language
+
+    def when(value: datetime | None) -> str:
+        return t("never", lang) if value is None else value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+    typer.echo(t("status_sources", lang))
+    if not st.sources:
+        typer.echo(t("status_no_sources", lang))
+    for src in st.sources:
+        typer.echo(t("status_source", lang, source=src.source, ok=when(src.last_ok_at), pending=src.pending))
+        if src.failing:
+            typer.echo(t("status_source_error", lang, at=when(src.last_error_at), error=src.last_error))
+    typer.echo(t("status_register", lang, entries=st.entries, overdue=st.overdue))
+    typer.echo(t("status_quarantine", lang, n=st.quarantine))
+    typer.echo(t("status_outbox", lang, waiting=st.outbox_waiting, failed=st.outbox_failed))
+    typer.echo(t("status_auto", lang, auto=st.autoreplies, bounce=st.bounces))
+
+
+def _parse_date(value: str, tz: Any, option: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    if isinstance(parsed, datetime) and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed
+
+
+@register_app.command("list")
+def register_list(
+    ctx: typer.Context,
+    json_: bool = JsonOpt,
+    status_: str | None = typer.Option(None, "--status", help="Only entries with this status."),
+    since: str | None = typer.Option(None, "--since", help="Received on or after DATE."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only open entries past a due date."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many."),
+) -> None:
+    """Entries, newest first."""
+    from sqlmodel import Session
+
+    from aduan.daemon.register import entry_json, list_entries
+
+    c = _ctx(ctx)
+    runtime = _runtime(c)
+    tz = c.settings.facility.tz
+    since_at = None
+    if since is not None:
+        since_at = _parse_date(since, tz, "--since")
+        if len(since) == 10:
+            since_at = datetime.combine(date.fromisoformat(since), time(0), tz)
+    with Session(runtime.engine) as session:
+        entries = list_entries(
+            session,
+            status=status_,
+            since=since_at,
+            overdue_at=runtime.clock() if overdue else None,
+            limit=limit,
+        )
+        if json_ or c.json:
+            _print_json([entry_json(session, e, tz) for e in entries])
+            return
+        if not entries:
+            typer.echo(t("no_entries", c.language))
+        for e in entries:
+            received = e.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            subject = (e.subject or e.text.replace("\n", " "))[:50]
+            typer.echo(f"{e.register_no}  {received}  {e.channel:<12} {e.kind:<10} {e.unit:<17} {e.status:<15} {subject}")
+
+
+@register_app.command("show")
+def register_show(ctx: typer.Context, register_no: str = typer.Argument(..., metavar="NO"), json_: bool = JsonOpt) -> None:
+    """One entry with its events."""
+    from sqlmodel import Session
+
+    from aduan.daemon.register import entry_json, get_entry
+
+    c = _ctx(ctx)
+    runtime = _runtime(c)
+    with Session(runtime.engine) as session:
+        data = entry_json(session, get_entry(session, register_no), c.settings.facility.tz)
+    if json_ or c.json:
+        _print_json(data)
+        return
+    reporter = data["reporter"]
+    lines = [
+        f"{data['register_no']}  [{data['status']}]",
+        f"Diterima : {data['received_at']} via {data['channel']} ({data['source_id']})",
+        f"Pelapor  : {reporter['name'] or '-'} / {reporter['contact'] or '-'} / {reporter['address'] or '-'}",
+        f"Jenis    : {data['kind']}, unit {data['unit']}, {'SEGERA' if data['urgent'] else 'biasa'}"
+        f" ({'; '.join(data['reasons'])})",
+        f"Tenggat  : teruskan {data['due']['forward']}, jawab {data['due']['answer'] or '-'},"
+        f" selesai {data['due']['resolve']}",
+        f"Subjek   : {data['subject'] or '-'}",
+        "",
+        data["text"],
+        "",
+    ]
+    lines += [f"Berkas   : {f['filename']} ({f['content_type']}, {f['size']} B)" for f in data["files"]]
+    lines += [f"{e['at']}  {e['type']:<16} {e['by']:<8} {e['detail']}" for e in data["events"]]
+    typer.echo("\n".join(lines))
+
+
+@register_app.command("add")
+def register_add(
+    ctx: typer.Context,
+    channel: str = typer.Option(..., "--channel", help="sms, whatsapp, telepon, langsung, web, media_sosial…"),
+    text: str = typer.Option(..., "--text", help="What the person said or wrote."),
+    name: str | None = typer.Option(None, "--name"),
+    contact: str | None = typer.Option(None, "--contact"),
+    address: str | None = typer.Option(None, "--address"),
+    received_at: str | None = typer.Option(None, "--received-at", help="When it was received (default: now)."),
+    by: str = typer.Option("staf", "--by", help="Who enters it (recorded in the audit trail)."),
+) -> None:
+    """Manual entry for channels the daemon does not read."""
+    from aduan.daemon.intake import ManualItem, Outcome
+
+    c = _ctx(ctx)
+    if channel not in MANUAL_CHANNELS:
+        raise UsageError(f"--channel {channel!r} is not known; use one of: {', '.join(MANUAL_CHANNELS)}")
+    if not text.strip():
+        raise UsageError("--text is empty; write what the complainant said")
+    runtime = _runtime(c)
+    at = _parse_date(received_at, c.settings.facility.tz, "--received-at") if received_at else runtime.clock()
+    result = runtime.intake.take_manual(
+        ManualItem(channel=channel, text=text.strip(), received_at=at, name=name, contact=contact, address=address, by=by)
+    )
+    key = "registered" if result.outcome is Outcome.REGISTERED else "duplicate"
+    if c.json:
+        _print_json({"register_no": result.register_no, "outcome": result.outcome.value})
+    else:
+        typer.echo(t(key, c.language, no=result.register_no))
+
+
+@quarantine_app.command("list")
+def quarantine_list(ctx: typer.Context, json_: bool = JsonOpt) -> None:
+    """Inputs that could not be processed, with the reason."""
+    from sqlmodel import Session, col, select
+
+    from aduan.models.tables import QuarantineItem
+
+    c = _ctx(ctx)
+    runtime = _runtime(c)
+    tz = c.settings.facility.tz
+    with Session(runtime.engine) as session:
+        rows = list(
+            session.exec(
+                select(QuarantineItem)
+                .where(QuarantineItem.status == "karantina")
+                .order_by(col(QuarantineItem.id))
+            )
+        )
+    store = runtime.store
+    items = [
+        {
+            "id": r.id,
+            "source": r.source,
+            "ref": r.source_ref,
+            "reason": r.reason,
+            "attempts": r.attempts,
+            "created_at": r.created_at.astimezone(tz).isoformat(),
+            "sha256": r.sha256,
+            "path": str(store.path(r.sha256)),
+        }
+        for r in rows
+    ]
+    if json_ or c.json:
+        _print_json(items)
+        return
+    if not items:
+        typer.echo(t("no_quarantine", c.language))
+    for i in items:
+        typer.echo(f"{i['id']:>4}  {i['created_at'][:16]}  {i['source']} {i['ref']}: {i['reason']}\n      {i['path']}")
+
+
+@quarantine_app.command("retry")
+def quarantine_retry(ctx: typer.Context, item_id: int = typer.Argument(..., metavar="ID")) -> None:
+    """Process a quarantined input again."""
+    from sqlmodel import Session
+
+    from aduan.daemon.intake import Outcome
+    from aduan.models.tables import QuarantineItem
+
+    c = _ctx(ctx)
+    runtime = _runtime(c)
+    max_bytes = c.settings.mailbox.max_message_bytes if c.settings.mailbox else None
+    result = runtime.intake.retry_quarantined(item_id, max_bytes=max_bytes)
+    if result.outcome is Outcome.QUARANTINED:
+        with Session(runtime.engine) as session:
+            row = session.get(QuarantineItem, item_id)
+            reason = row.reason if row else "?"
+        typer.echo(t("retry_failed", c.language, reason=reason), err=True)
+        raise typer.Exit(ExitCode.FAILURE)
+    if result.outcome is Outcome.REGISTERED or result.register_no:
+        typer.echo(t("retry_ok", c.language, no=result.register_no))
+    else:
+        typer.echo(t("retry_skipped", c.language, outcome=result.outcome.value))
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Apply schema migrations."""
+    from aduan.models import db
+
+    c = _ctx(ctx)
+    engine = db.make_engine(c.settings.database.url)
+    try:
+        before, after = db.upgrade(engine)
+    except Exception as exc:  # the driver's own error types vary by database
+        raise SourceUnavailable(f"database upgrade failed: {exc}") from exc
+    typer.echo(t("db_upgraded", c.language, before=before or "-", after=after))
+
+
+@app.command()
+def check(ctx: typer.Context) -> None:
+    """Validate the config and reach every server; say what is wrong and how to fix it."""
+    from aduan.daemon.check import run_checks
+
+    c = _ctx(ctx)
+    worst = ExitCode.OK
+    for result in run_checks(c.settings, c.language):
+        if result.ok is None:
+            typer.echo(t("check_skip", c.language, what=result.what, why=result.detail))
+        elif result.ok:
+            typer.echo(t("check_ok", c.language, what=f"{result.what}: {result.detail}"))
+        else:
+            typer.echo(t("check_fail", c.language, what=result.what, why=result.detail))
+            worst = max(worst, result.exit_code)
+    if worst:
+        raise typer.Exit(worst)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app; turn our errors into one line and an exit code."""
+    try:
+        app(args=argv, prog_name="aduan")
+    except AduanError as exc:
+        typer.echo(f"aduan: {exc}", err=True)
+        return int(exc.exit_code)
+    except SystemExit as exc:  # click ends every run this way; usage errors with 2
+        return exc.code if isinstance(exc.code, int) else int(ExitCode.FAILURE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""TOML → validated `Settings`; the one place that knows every key and its default.
+
+Where the file comes from: `--config PATH`, else `$ADUAN_CONFIG`, else `./aduan.toml`, else the
+embedded default (everything under `./var/`). Relative paths in a file are relative to that
+file's folder, so a config works wherever the daemon is started from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from aduan.daemon.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "aduan.toml"
+ENV_CONFIG = "ADUAN_CONFIG"
+# Secrets may come from the environment instead of a file (e.g. a container's env).
+ENV_IMAP_PASSWORD = "ADUAN_IMAP_PASSWORD"
+ENV_SMTP_PASSWORD = "ADUAN_SMTP_PASSWORD"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# A mail bigger than this is quarantined unparsed: parsing it would stall the daemon.
+DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Facility(_Section):
+    name: str = "Puskesmas"
+    register_prefix: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,9}$")] = "ADU"
+    timezone: str = "Asia/Jakarta"
+    language: Literal["id", "en"] = "id"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Jakarta)") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Database(_Section):
+    url: str = "sqlite:///var/aduan.db"
+
+
+class Mailbox(_Section):
+    host: str
+    port: int = 993
+    security: Literal["tls", "starttls", "none"] = "tls"
+    username: str
+    password: str | None = None
+    password_file: Path | None = None
+    ca_file: Path | None = None  # trust this CA instead of the system's (own server, tests)
+    folder: str = "INBOX"
+    done_folder: str | None = None
+    poll_seconds: Annotated[int, Field(ge=5)] = 60
+    idle: bool = True
+    timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
+    batch_size: Annotated[int, Field(ge=1, le=1000)] = 100
+    max_message_bytes: Annotated[int, Field(ge=1024)] = DEFAULT_MAX_MESSAGE_BYTES
+
+    @model_validator(mode="after")
+    def _plaintext_only_on_loopback(self) -> Mailbox:
+        if self.security == "none" and self.host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                "security = 'none' is only allowed for a server on 127.0.0.1/localhost; "
+                "use 'tls' or 'starttls'"
+            )
+        return self
+
+    def secret(self) -> str:
+        return _secret(self.password, self.password_file, ENV_IMAP_PASSWORD, "mailbox")
+
+
+class Maildir(_Section):
+    path: Path = Path("var/maildir")
+    poll_seconds: Annotated[int, Field(ge=1)] = 10
+
+
+class Scans(_Section):
+    inbox: Path = Path("var/scans/masuk")
+    done: Path = Path("var/scans/selesai")
+    languages: str = "ind"
+
+
+class Smtp(_Section):
+    host: str | None = None
+    port: int = 587
+    security: Literal["tls", "starttls", "none"] = "starttls"
+    username: str | None = None
+    password: str | None = None
+    password_file: Path | None = None
+    ca_file: Path | None = None
+    from_: str = Field(default="Pengaduan <pengaduan@localhost>", alias="from")
+    outbox_dir: Path = Path("var/outbox")
+
+    def secret(self) -> str:
+        return _secret(self.password, self.password_file, ENV_SMTP_PASSWORD, "smtp")
+
+
+class Escalation(_Section):
+    quality_team: list[str] = []
+    head: list[str] = []
+    acknowledge: bool = True
+    units: dict[str, list[str]] = {}
+
+
+class Deadlines(_Section):
+    forward: Annotated[int, Field(ge=1)] = 48
+    answer_electronic: Annotated[int, Field(ge=1)] = 72
+    resolve_days: Annotated[int, Field(ge=1)] = 60
+
+
+class Storage(_Section):
+    """Where aduan keeps files: attachments, slip images, quarantined raw input."""
+
+    path: Path = Path("var/berkas")
+
+
+class Settings(_Section):
+    facility: Facility = Facility()
+    database: Database = Database()
+    mailbox: Mailbox | None = None
+    maildir: Maildir | None = None  # on in the embedded default only
+    scans: Scans = Scans()
+    smtp: Smtp = Smtp()
+    escalation: Escalation = Escalation()
+    deadlines: Deadlines = Deadlines()
+    storage: Storage = Storage()
+    source: str = "bawaan"  # where the settings came from, for messages; not a TOML key
+
+
+def _secret(value: str | None, file: Path | None, env: str, section: str) -> str:
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"[{section}] password_file {file} cannot be read ({exc.strerror}); "
+                "check the path and its permissions"
+            ) from exc
+    if value is not None:
+        return value
+    if env in os.environ:
+        return os.environ[env]
+    raise ConfigError(f"[{section}] has no password: set password_file, password or ${env}")
+
+
+def config_path(explicit: Path | None) -> Path | None:
+    """The config file to read, or None for the embedded default."""
+    if explicit is not None:
+        return explicit
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG])
+    local = Path(DEFAULT_CONFIG_NAME)
+    return local if local.exists() else None
+
+
+def load_settings(explicit: Path | None = None) -> Settings:
+    path = config_path(explicit)
+    if path is None:
+        return _anchor(Settings(maildir=Maildir()), Path.cwd())
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist; create it or drop --config") from exc
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.strerror}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_settings(data, path)
+
+
+def parse_settings(data: dict[str, object], path: Path) -> Settings:
+    """Validate a parsed TOML document; the first problem becomes a one-line ConfigError."""
+    try:
+        settings = Settings.model_validate({**data, "source": str(path)})
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc)}") from exc
+    return _anchor(settings, path.resolve().parent)
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "extra_forbidden":
+        return f"unknown key '{key}' (see aduan.example.toml for the valid keys)"
+    if first["type"] == "missing":
+        return f"missing key '{key}'"
+    return f"key '{key}': {first['msg']}"
+
+
+def _anchor(settings: Settings, base: Path) -> Settings:
+    """Make every relative path absolute against `base` (the config file's folder)."""
+
+    def fix(p: Path) -> Path:
+        return p if p.is_absolute() else base / p
+
+    def fix_opt(p: Path | None) -> Path | None:
+        return None if p is None else fix(p)
+
+    updates: dict[str, object] = {
+        "database": settings.database.model_copy(
+            update={"url": _anchor_sqlite_url(settings.database.url, base)}
+        ),
+        "scans": settings.scans.model_copy(
+            update={"inbox": fix(settings.scans.inbox), "done": fix(settings.scans.done)}
+        ),
+        "smtp": settings.smtp.model_copy(
+            update={
+                "outbox_dir": fix(settings.smtp.outbox_dir),
+                "password_file": fix_opt(settings.smtp.password_file),
+                "ca_file": fix_opt(settings.smtp.ca_file),
+            }
+        ),
+        "storage": settings.storage.model_copy(update={"path": fix(settings.storage.path)}),
+    }
+    if settings.maildir is not None:
+        updates["maildir"] = settings.maildir.model_copy(update={"path": fix(settings.maildir.path)})
+    if settings.mailbox is not None:
+        updates["mailbox"] = settings.mailbox.model_copy(
+            update={
+                "password_file": fix_opt(settings.mailbox.password_file),
+                "ca_file": fix_opt(settings.mailbox.ca_file),
+            }
+        )
+    return settings.model_copy(update=updates)
+
+
+def _anchor_sqlite_url(url: str, base: Path) -> str:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite:///:memory:":
+        return url
+    rest = url[len(prefix) :]
+    if rest.startswith("/"):
+        return url
+    return prefix + str(base / rest)

@@ -1,0 +1,87 @@
+"""Every sentence a person reads on the command line, Indonesian first, English available."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "registered": {"id": "Tercatat: {no}", "en": "Registered: {no}"},
+    "duplicate": {"id": "Sudah tercatat sebagai {no}", "en": "Already registered as {no}"},
+    "no_entries": {"id": "Belum ada entri.", "en": "No entries yet."},
+    "no_quarantine": {"id": "Karantina kosong.", "en": "Quarantine is empty."},
+    "retry_ok": {"id": "Berhasil: {no}", "en": "Done: {no}"},
+    "retry_skipped": {
+        "id": "Diproses ulang: {outcome} (tidak menjadi entri baru)",
+        "en": "Processed again: {outcome} (no new entry)",
+    },
+    "retry_failed": {
+        "id": "Masih gagal: {reason}",
+        "en": "Still failing: {reason}",
+    },
+    "db_upgraded": {
+        "id": "Skema basis data: {before} → {after}",
+        "en": "Database schema: {before} → {after}",
+    },
+    "pass_done": {
+        "id": "Selesai: {counts}",
+        "en": "Done: {counts}",
+    },
+    "pass_failed": {
+        "id": "Sumber tidak terjangkau: {error}",
+        "en": "Source unreachable: {error}",
+    },
+    "run_started": {
+        "id": (
+            "aduan berjalan (Ctrl-C untuk berhenti). Basis data: {db}\n"
+            "Taruh surel (.eml) di {maildir}/new, pindaian di {scans}.\n"
+            "Untuk kotak surat IMAP, salin aduan.example.toml ke aduan.toml dan isi [mailbox]."
+        ),
+        "en": (
+            "aduan is running (Ctrl-C to stop). Database: {db}\n"
+            "Put mail (.eml) in {maildir}/new, scans in {scans}.\n"
+            "For an IMAP mailbox, copy aduan.example.toml to aduan.toml and fill in [mailbox]."
+        ),
+    },
+    "status_sources": {"id": "Sumber:", "en": "Sources:"},
+    "status_no_sources": {"id": "  (belum pernah dijalankan)", "en": "  (never run yet)"},
+    "status_source": {
+        "id": "  {source}: terakhir berhasil {ok}, menunggu {pending}",
+        "en": "  {source}: last success {ok}, waiting {pending}",
+    },
+    "status_source_error": {
+        "id": "    GALAT {at}: {error}",
+        "en": "    ERROR {at}: {error}",
+    },
+    "status_register": {
+        "id": "Register: {entries} entri, {overdue} lewat tenggat",
+        "en": "Register: {entries} entries, {overdue} overdue",
+    },
+    "status_quarantine": {
+        "id": "Karantina: {n} (lihat `aduan quarantine list`)",
+        "en": "Quarantine: {n} (see `aduan quarantine list`)",
+    },
+    "status_outbox": {
+        "id": "Kotak keluar: {waiting} antri, {failed} gagal",
+        "en": "Outbox: {waiting} waiting, {failed} failed",
+    },
+    "status_auto": {
+        "id": "Balasan otomatis dilewati: {auto}, laporan gagal kirim: {bounce}",
+        "en": "Auto-replies skipped: {auto}, delivery reports: {bounce}",
+    },
+    "never": {"id": "belum pernah", "en": "never"},
+    "check_ok": {"id": "OK    {what}", "en": "OK    {what}"},
+    "check_fail": {"id": "GAGAL {what}: {why}", "en": "FAIL  {what}: {why}"},
+    "check_skip": {"id": "--    {what}: {why}", "en": "--    {what}: {why}"},
+    "smtp_unset": {
+        "id": "tidak diatur; surat keluar ditulis ke {dir}",
+        "en": "not configured; outgoing mail is written to {dir}",
+    },
+    "mailbox_unset": {
+        "id": "tidak diatur; tidak ada polling IMAP",
+        "en": "not configured; no IMAP polling",
+    },
+}
+
+
+def t(key: str, lang: str = "id", **values: Any) -> str:
+    return MESSAGES[key].get(lang, MESSAGES[key]["id"]).format(**values)

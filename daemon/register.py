@@ -1,0 +1,198 @@
+"""The complaint register: creating entries (number, due dates, first event) and reading them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from aduan.daemon.config import Settings
+from aduan.daemon.errors import UsageError
+from aduan.models.numbering import next_register_no
+from aduan.models.tables import (
+    ELECTRONIC_CHANNELS,
+    OPEN_STATUSES,
+    Entry,
+    EntryFile,
+    Event,
+)
+from aduan.parsers.classification import Classification
+
+DAEMON = "daemon"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    """Everything intake knows about a new item before it gets a register number."""
+
+    received_at: datetime
+    channel: str
+    source_id: str
+    text: str
+    classification: Classification
+    subject: str | None = None
+    reporter_name: str | None = None
+    reporter_contact: str | None = None
+    reporter_address: str | None = None
+    files: tuple[StoredFile, ...] = ()
+    notes: tuple[tuple[str, str], ...] = field(default=())  # extra (event type, detail)
+
+
+def create_entry(session: Session, settings: Settings, draft: EntryDraft, now: datetime) -> Entry:
+    """Add `draft` to the register inside the caller's transaction and return the entry."""
+    period = now.astimezone(settings.facility.tz).strftime("%Y-%m")
+    deadlines = settings.deadlines
+    entry = Entry(
+        register_no=next_register_no(session, settings.facility.register_prefix, period),
+        received_at=draft.received_at,
+        registered_at=now,
+        channel=draft.channel,
+        source_id=draft.source_id,
+        reporter_name=draft.reporter_name,
+        reporter_contact=draft.reporter_contact,
+        reporter_address=draft.reporter_address,
+        subject=draft.subject,
+        text=draft.text,
+        kind=draft.classification.kind,
+        unit=draft.classification.unit,
+        urgent=draft.classification.urgent,
+        confidence=draft.classification.confidence,
+        reasons=list(draft.classification.reasons),
+        status="diterima",
+        due_forward=draft.received_at + timedelta(hours=deadlines.forward),
+        due_answer=(
+            draft.received_at + timedelta(hours=deadlines.answer_electronic)
+            if draft.channel in ELECTRONIC_CHANNELS
+            else None
+        ),
+        due_resolve=draft.received_at + timedelta(days=deadlines.resolve_days),
+    )
+    session.add(entry)
+    session.flush()
+    assert entry.id is not None
+    add_event(session, entry.id, now, "registered", DAEMON, f"{draft.channel} {draft.source_id}")
+    for event_type, detail in draft.notes:
+        add_event(session, entry.id, now, event_type, DAEMON, detail)
+    for stored in draft.files:
+        session.add(
+            EntryFile(
+                entry_id=entry.id,
+                sha256=stored.sha256,
+                filename=stored.filename,
+                content_type=stored.content_type,
+                size=stored.size,
+            )
+        )
+    return entry
+
+
+def add_event(
+    session: Session, entry_id: int, at: datetime, type_: str, by: str, detail: str = ""
+) -> None:
+    session.add(Event(entry_id=entry_id, at=at, type=type_, by=by, detail=detail))
+
+
+def get_entry(session: Session, register_no: str) -> Entry:
+    entry = session.exec(select(Entry).where(Entry.register_no == register_no)).first()
+    if entry is None:
+        raise UsageError(f"register number {register_no} not found; see `aduan register list`")
+    return entry
+
+
+def list_entries(
+    session: Session,
+    *,
+    status: str | None = None,
+    since: datetime | None = None,
+    overdue_at: datetime | None = None,
+    limit: int | None = None,
+) -> list[Entry]:
+    """Entries newest first; `overdue_at` keeps open entries past any of their due dates."""
+    query = select(Entry)
+    if status is not None:
+        query = query.where(Entry.status == status)
+    if since is not None:
+        query = query.where(Entry.received_at >= since)
+    if overdue_at is not None:
+        query = query.where(col(Entry.status).in_(OPEN_STATUSES)).where(
+            (col(Entry.due_resolve) < overdue_at)
+            | ((Entry.status == "diterima") & (col(Entry.due_forward) < overdue_at))
+            | (
+                (Entry.status != "selesai")
+                & col(Entry.due_answer).is_not(None)
+                & (col(Entry.due_answer) < overdue_at)
+                & col(Entry.response).is_(None)
+            )
+        )
+    query = query.order_by(col(Entry.received_at).desc(), col(Entry.id).desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+def count_overdue(session: Session, now: datetime) -> int:
+    return len(list_entries(session, overdue_at=now))
+
+
+def count_entries(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Entry)).one()
+
+
+def entry_json(session: Session, entry: Entry, tz: ZoneInfo, *, events: bool = True) -> dict[str, Any]:
+    """The INTERFACE.md shape of an entry; times in the facility's zone."""
+
+    def iso(value: datetime | None) -> str | None:
+        return None if value is None else value.astimezone(tz).isoformat()
+
+    data: dict[str, Any] = {
+        "register_no": entry.register_no,
+        "received_at": iso(entry.received_at),
+        "channel": entry.channel,
+        "source_id": entry.source_id,
+        "reporter": {
+            "name": entry.reporter_name,
+            "contact": entry.reporter_contact,
+            "address": entry.reporter_address,
+        },
+        "subject": entry.subject,
+        "text": entry.text,
+        "kind": entry.kind,
+        "unit": entry.unit,
+        "urgent": entry.urgent,
+        "confidence": entry.confidence,
+        "reasons": list(entry.reasons),
+        "status": entry.status,
+        "due": {
+            "forward": iso(entry.due_forward),
+            "answer": iso(entry.due_answer),
+            "resolve": iso(entry.due_resolve),
+        },
+        "response": entry.response,
+        "rtl": entry.rtl,
+        "files": [
+            {"sha256": f.sha256, "filename": f.filename, "content_type": f.content_type, "size": f.size}
+            for f in session.exec(
+                select(EntryFile).where(EntryFile.entry_id == entry.id).order_by(col(EntryFile.id))
+            )
+        ],
+    }
+    if events:
+        data["events"] = [
+            {"at": iso(e.at), "type": e.type, "by": e.by, "detail": e.detail}
+            for e in session.exec(
+                select(Event).where(Event.entry_id == entry.id).order_by(col(Event.id))
+            )
+        ]
+    return data

@@ -1,0 +1,58 @@
+"""Builds the running parts from `Settings`: database, file store, intake, sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from aduan.daemon.clock import Clock, utc_now
+from aduan.daemon.config import DEFAULT_MAX_MESSAGE_BYTES, Settings
+from aduan.daemon.errors import SchemaOutdated, SourceUnavailable
+from aduan.daemon.filestore import FileStore
+from aduan.daemon.intake import Intake
+from aduan.daemon.sources import Source
+from aduan.daemon.sources.imap import ImapSource
+from aduan.daemon.sources.maildir import MaildirSource
+from aduan.models import db
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    store: FileStore
+    intake: Intake
+    clock: Clock
+
+    @classmethod
+    def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
+        engine = open_database(settings)
+        store = FileStore(settings.storage.path / "blobs")
+        return cls(settings, engine, store, Intake(engine, settings, store, clock), clock)
+
+    def sources(self) -> list[Source]:
+        found: list[Source] = []
+        if self.settings.maildir is not None:
+            found.append(MaildirSource(self.settings.maildir.path, DEFAULT_MAX_MESSAGE_BYTES))
+        if self.settings.mailbox is not None:
+            found.append(ImapSource(self.settings.mailbox))
+        return found
+
+
+def open_database(settings: Settings) -> Engine:
+    """Connect; the embedded SQLite upgrades itself, any other database must be current."""
+    engine = db.make_engine(settings.database.url)
+    is_sqlite = make_url(settings.database.url).get_backend_name() == "sqlite"
+    try:
+        if is_sqlite:
+            db.upgrade(engine)
+        elif not db.is_current(engine):
+            raise SchemaOutdated(
+                "the database schema is not current; run `aduan db upgrade` once, then start again"
+            )
+    except OperationalError as exc:
+        raise SourceUnavailable(f"database unreachable: {exc.orig}") from exc
+    return engine

@@ -1,0 +1,83 @@
+"""The service: passes over every source, on a schedule, until told to stop.
+
+A pass takes each source in turn; one source failing (server down) is recorded on that
+source and does not stop the others. SIGTERM/SIGINT set a flag that sources check between
+items, so the item in hand is finished and committed before the process exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field
+from types import FrameType
+
+import schedule
+
+from aduan.daemon.errors import SourceUnavailable
+from aduan.daemon.runtime import Runtime
+from aduan.daemon.sources import PollReport, StopRequested
+from aduan.daemon.status import record_poll_error, record_poll_ok
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassResult:
+    reports: list[PollReport] = field(default_factory=list)
+    failures: list[SourceUnavailable] = field(default_factory=list)
+
+
+def run_pass(runtime: Runtime, stop: StopRequested = lambda: False) -> PassResult:
+    result = PassResult()
+    for source in runtime.sources():
+        if stop():
+            break
+        try:
+            report = source.poll(runtime.intake, stop)
+        except SourceUnavailable as exc:
+            log.error("source=%s unavailable: %s", source.name, exc)
+            record_poll_error(runtime.engine, source.name, str(exc), runtime.clock())
+            result.failures.append(exc)
+            continue
+        record_poll_ok(runtime.engine, report, runtime.clock())
+        if report.outcomes:
+            counts = " ".join(f"{k}={v}" for k, v in sorted(report.outcomes.items()))
+            log.info("source=%s polled %s pending=%d", source.name, counts, report.pending)
+        result.reports.append(report)
+    return result
+
+
+class Service:
+    """`aduan run`: poll every source every `poll_seconds` until SIGTERM/SIGINT."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._stop = threading.Event()
+
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def request_stop(self, signum: int = signal.SIGTERM, _frame: FrameType | None = None) -> None:
+        log.info("signal %s received; finishing the item in hand", signal.Signals(signum).name)
+        self._stop.set()
+
+    def serve(self) -> None:
+        signal.signal(signal.SIGTERM, self.request_stop)
+        signal.signal(signal.SIGINT, self.request_stop)
+        scheduler = schedule.Scheduler()
+        settings = self.runtime.settings
+        intervals = [s.poll_seconds for s in (settings.mailbox, settings.maildir) if s is not None]
+        interval = min(intervals, default=60)
+        scheduler.every(interval).seconds.do(self._pass)
+        log.info("service started; polling every %d s", interval)
+        self._pass()
+        while not self._stop.is_set():
+            scheduler.run_pending()
+            wait = scheduler.idle_seconds
+            self._stop.wait(timeout=max(0.2, min(wait if wait is not None else 1.0, 5.0)))
+        log.info("service stopped")
+
+    def _pass(self) -> None:
+        run_pass(self.runtime, self.stop_requested)

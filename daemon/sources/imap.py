@@ -1,0 +1,184 @@
+"""The complaint mailbox over IMAP.
+
+Position is UIDVALIDITY + last UID, but position alone never decides that a message is old
+(FINDINGS: servers that reset UIDs lost mail in comparable systems): with a `done_folder`
+everything still in the folder is looked at, without one every UNSEEN message is too, and the
+register's dedupe key decides. Handled mail is moved (or flagged) only after its commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.imapclient import SEEN, SocketTimeout
+
+from aduan.daemon.config import Mailbox
+from aduan.daemon.errors import SourceUnavailable
+from aduan.daemon.intake import Intake, Position, RawItem
+from aduan.daemon.sources import PollReport, StopRequested
+
+log = logging.getLogger(__name__)
+
+# One FETCH brings at most this many bytes of message bodies into memory.
+FETCH_BYTES = 16 * 1024 * 1024
+
+
+def connect(cfg: Mailbox) -> IMAPClient:
+    """The one seam to the IMAP server: TLS as configured, timeouts, login; typed errors."""
+    where = f"{cfg.host}:{cfg.port}"
+    context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
+    timeout = SocketTimeout(connect=cfg.timeout_seconds, read=cfg.timeout_seconds)
+    password = cfg.secret()
+    try:
+        client = IMAPClient(
+            cfg.host, port=cfg.port, ssl=cfg.security == "tls", ssl_context=context, timeout=timeout
+        )
+        if cfg.security == "starttls":
+            client.starttls(context)
+        client.login(cfg.username, password)
+    except LoginError as exc:
+        raise SourceUnavailable(
+            f"IMAP {where}: login as {cfg.username} refused; check the password "
+            "(password_file) and that IMAP is enabled for the account"
+        ) from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise SourceUnavailable(
+            f"IMAP {where}: certificate not trusted ({exc.verify_message}); "
+            "check the host name, or set ca_file for a private CA"
+        ) from exc
+    except (OSError, IMAPClientError) as exc:
+        raise SourceUnavailable(f"IMAP {where} unreachable: {_describe(exc)}") from exc
+    # Aware INTERNALDATEs: the deadlines start from when the server received the mail.
+    client.normalise_times = False
+    return client
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "no answer (timeout); check the host, port and firewall"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused; is the server running on that port?"
+    if isinstance(exc, socket.gaierror):
+        return "host name not found; check [mailbox] host"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class ImapSource:
+    def __init__(self, cfg: Mailbox) -> None:
+        self.cfg = cfg
+        self.name = f"imap:{cfg.folder}"
+
+    def poll(self, intake: Intake, stop: StopRequested) -> PollReport:
+        client = connect(self.cfg)
+        try:
+            return self._poll(client, intake, stop)
+        except (OSError, IMAPClientError) as exc:
+            raise SourceUnavailable(
+                f"IMAP {self.cfg.host}:{self.cfg.port} failed during the poll: {_describe(exc)}"
+            ) from exc
+        finally:
+            _logout_quietly(client)
+
+    def _poll(self, client: IMAPClient, intake: Intake, stop: StopRequested) -> PollReport:
+        report = PollReport(self.name)
+        if self.cfg.done_folder and not client.folder_exists(self.cfg.done_folder):
+            client.create_folder(self.cfg.done_folder)
+        selected = client.select_folder(self.cfg.folder)
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        uids = self._candidates(client, intake, uidvalidity)
+        sizes = {
+            uid: int(data[b"RFC822.SIZE"])
+            for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
+        } if uids else {}
+        uids = [uid for uid in uids if uid in sizes]  # expunged meanwhile
+        taken = 0
+        for batch in _batches(uids, sizes, self.cfg.batch_size):
+            if stop():
+                break
+            self._take_batch(client, intake, uidvalidity, batch, report)
+            taken += len(batch)
+        report.pending = len(uids) - taken
+        return report
+
+    def _candidates(self, client: IMAPClient, intake: Intake, uidvalidity: int) -> list[int]:
+        if self.cfg.done_folder:
+            return sorted(client.search(["NOT", "DELETED"]))
+        last = intake.last_position(self.name)
+        if last is None or last.uidvalidity != uidvalidity:
+            return sorted(client.search(["NOT", "DELETED"]))
+        # "n:*" always includes the highest UID even when it is below n: filter it out.
+        after = [u for u in client.search(["UID", f"{last.uid + 1}:*"]) if u > last.uid]
+        return sorted(set(after) | set(client.search(["UNSEEN", "NOT", "DELETED"])))
+
+    def _take_batch(
+        self,
+        client: IMAPClient,
+        intake: Intake,
+        uidvalidity: int,
+        batch: list[int],
+        report: PollReport,
+    ) -> None:
+        fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
+        handled = []
+        for uid in batch:
+            data = fetched.get(uid)
+            if data is None:
+                continue  # expunged by someone else between SEARCH and FETCH
+            item = RawItem(
+                source=self.name,
+                ref=f"UID {uid}",
+                data=bytes(data[b"BODY[]"]),
+                received_at=_aware(data.get(b"INTERNALDATE"), intake),
+                position=Position(uidvalidity, uid),
+            )
+            report.add(intake.take_mail(item, max_bytes=self.cfg.max_message_bytes))
+            handled.append(uid)
+        self._mark_done(client, handled)
+
+    def _mark_done(self, client: IMAPClient, uids: list[int]) -> None:
+        if not uids:
+            return
+        target = self.cfg.done_folder
+        if target is None:
+            client.add_flags(uids, [SEEN], silent=True)
+        elif client.has_capability("MOVE"):
+            client.move(uids, target)
+        else:
+            client.copy(uids, target)
+            client.delete_messages(uids, silent=True)
+            if client.has_capability("UIDPLUS"):
+                client.uid_expunge(uids)
+            else:
+                client.expunge()
+
+
+def _batches(uids: list[int], sizes: dict[int, int], most: int) -> Iterator[list[int]]:
+    batch: list[int] = []
+    total = 0
+    for uid in uids:
+        if batch and (len(batch) >= most or total + sizes[uid] > FETCH_BYTES):
+            yield batch
+            batch, total = [], 0
+        batch.append(uid)
+        total += sizes[uid]
+    if batch:
+        yield batch
+
+
+def _aware(value: object, intake: Intake) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return intake.clock()
+
+
+def _logout_quietly(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except (OSError, IMAPClientError):
+        log.debug("IMAP logout failed; the connection is dropped anyway")

@@ -1,0 +1,89 @@
+"""What `aduan status` reports, and the bookkeeping the sources leave for it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from aduan.daemon.register import count_entries, count_overdue
+from aduan.daemon.sources import PollReport
+from aduan.models.db import transaction
+from aduan.models.tables import OutboxMessage, ProcessedItem, QuarantineItem, SourceState
+
+
+def record_poll_ok(engine: Engine, report: PollReport, now: datetime) -> None:
+    with transaction(engine) as session:
+        state = session.get(SourceState, report.source) or SourceState(source=report.source)
+        state.last_ok_at = now
+        state.pending = report.pending
+        session.add(state)
+
+
+def record_poll_error(engine: Engine, source: str, error: str, now: datetime) -> None:
+    with transaction(engine) as session:
+        state = session.get(SourceState, source) or SourceState(source=source)
+        state.last_error, state.last_error_at = error, now
+        session.add(state)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    source: str
+    last_ok_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    pending: int
+
+    @property
+    def failing(self) -> bool:
+        """The last thing that happened to this source was an error."""
+        if self.last_error_at is None:
+            return False
+        return self.last_ok_at is None or self.last_error_at > self.last_ok_at
+
+
+@dataclass(frozen=True)
+class Status:
+    sources: list[SourceHealth]
+    entries: int
+    overdue: int
+    quarantine: int
+    outbox_waiting: int
+    outbox_failed: int
+    autoreplies: int
+    bounces: int
+
+    def as_json(self, tz: Any) -> dict[str, Any]:
+        data = asdict(self)
+        for src in data["sources"]:
+            for key in ("last_ok_at", "last_error_at"):
+                src[key] = None if src[key] is None else src[key].astimezone(tz).isoformat()
+        for src, health in zip(data["sources"], self.sources, strict=True):
+            src["failing"] = health.failing
+        return data
+
+
+def collect_status(engine: Engine, now: datetime) -> Status:
+    with Session(engine) as session:
+        sources = [
+            SourceHealth(s.source, s.last_ok_at, s.last_error, s.last_error_at, s.pending)
+            for s in session.exec(select(SourceState).order_by(SourceState.source))
+        ]
+
+        def count(model: Any, *where: Any) -> int:
+            return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
+
+        return Status(
+            sources=sources,
+            entries=count_entries(session),
+            overdue=count_overdue(session, now),
+            quarantine=count(QuarantineItem, QuarantineItem.status == "karantina"),
+            outbox_waiting=count(OutboxMessage, OutboxMessage.status == "antri"),
+            outbox_failed=count(OutboxMessage, OutboxMessage.status == "gagal"),
+            autoreplies=count(ProcessedItem, ProcessedItem.outcome == "autoreply"),
+            bounces=count(ProcessedItem, ProcessedItem.outcome == "bounce"),
+        )

@@ -1,0 +1,162 @@
+"""The register and everything the daemon must remember between runs.
+
+Every datetime is aware and stored in UTC (`UTCDateTime`); people see the facility's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from aduan.models.types import UTCDateTime
+
+CHANNELS = ("email", "kotak_saran", "sms", "whatsapp", "telepon", "langsung", "web", "media_sosial")
+# Channels the SOP counts as electronic media: read within 1x24h, answered within 3x24h.
+ELECTRONIC_CHANNELS = frozenset({"email", "sms", "whatsapp", "web", "media_sosial"})
+KINDS = ("keluhan", "saran", "pujian", "pertanyaan", "lainnya")
+UNITS = (
+    "pendaftaran",
+    "poli_umum",
+    "poli_gigi",
+    "kia_kb",
+    "farmasi",
+    "laboratorium",
+    "ugd",
+    "rawat_inap",
+    "administrasi",
+    "kebersihan_sarana",
+    "lainnya",
+)
+STATUSES = (
+    "diterima",
+    "diteruskan",
+    "ditindaklanjuti",
+    "selesai",
+    "dipublikasikan",
+    "bukan_aduan",
+)
+OPEN_STATUSES = ("diterima", "diteruskan", "ditindaklanjuti")
+
+
+class Entry(SQLModel, table=True):
+    """One piece of feedback in the complaint register (buku register pengaduan)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    register_no: str = Field(unique=True, index=True)
+    received_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    registered_at: datetime = Field(sa_type=UTCDateTime)
+    channel: str = Field(index=True)
+    source_id: str = Field(index=True)
+    reporter_name: str | None = None
+    reporter_contact: str | None = None
+    reporter_address: str | None = None
+    subject: str | None = None
+    text: str = Field(sa_type=Text)
+    kind: str = "lainnya"
+    unit: str = "lainnya"
+    urgent: bool = False
+    confidence: float = 0.0
+    reasons: list[str] = Field(default_factory=list, sa_type=JSON)
+    status: str = Field(default="diterima", index=True)
+    due_forward: datetime = Field(sa_type=UTCDateTime)
+    due_answer: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    due_resolve: datetime = Field(sa_type=UTCDateTime)
+    response: str | None = Field(default=None, sa_type=Text)
+    rtl: str | None = Field(default=None, sa_type=Text)
+
+
+class Event(SQLModel, table=True):
+    """The audit trail: everything that happened to an entry, who did it and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    type: str
+    by: str
+    detail: str = Field(default="", sa_type=Text)
+
+
+class EntryFile(SQLModel, table=True):
+    """A file kept with an entry (mail attachment, slip image), stored by its sha256."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    sha256: str = Field(index=True)
+    filename: str
+    content_type: str
+    size: int
+
+
+class ProcessedItem(SQLModel, table=True):
+    """Every raw item the daemon has handled, so that none is handled twice.
+
+    `dedupe_key` is the last guard against double registration: it is unique, and written in
+    the same transaction as the entry it produced.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(unique=True)
+    source: str = Field(index=True)
+    source_id: str
+    outcome: str = Field(index=True)  # registered | autoreply | bounce | quarantined
+    entry_id: int | None = Field(default=None, foreign_key="entry.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SourceState(SQLModel, table=True):
+    """Per source: where it stands (IMAP UIDVALIDITY + last UID) and how it is doing."""
+
+    source: str = Field(primary_key=True)
+    # IMAP's UIDVALIDITY and UIDs are unsigned 32-bit: too big for PostgreSQL's integer.
+    uidvalidity: int | None = Field(default=None, sa_type=BigInteger)
+    last_uid: int | None = Field(default=None, sa_type=BigInteger)
+    last_ok_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = None
+    last_error_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    pending: int = 0  # items waiting at the end of the last poll
+
+
+class QuarantineItem(SQLModel, table=True):
+    """Input that could not be processed, kept whole (in the file store) with the reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str
+    source_ref: str  # where it was: IMAP UID, file name
+    sha256: str = Field(index=True)
+    filename: str
+    reason: str
+    status: str = Field(default="karantina", index=True)  # karantina | berhasil
+    attempts: int = 1
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    entry_id: int | None = Field(default=None, foreign_key="entry.id")
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An outgoing mail, written in the transaction that causes it, sent by the outbox job."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(unique=True)
+    entry_id: int | None = Field(default=None, foreign_key="entry.id", index=True)
+    purpose: str
+    recipients: list[str] = Field(default_factory=list, sa_type=JSON)
+    raw: bytes = Field(sa_type=LargeBinary)
+    status: str = Field(default="antri", index=True)  # antri | terkirim | gagal
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
+    last_error: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RegisterCounter(SQLModel, table=True):
+    """The last register number given out per prefix and month: numbers without gaps."""
+
+    __table_args__ = (UniqueConstraint("prefix", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    prefix: str
+    period: str  # YYYY-MM in the facility's time zone
+    last: int = 0
