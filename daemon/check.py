@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import smtplib
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-
-from imapclient.exceptions import IMAPClientError
 
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable
 from aduan.daemon.messages import t
 from aduan.daemon.runtime import open_database
 from aduan.daemon.sources.imap import connect
+from imapclient.exceptions import IMAPClientError
 
 
 class CheckFailed(AduanError):
@@ -36,7 +37,7 @@ def run_checks(settings: Settings, lang: str) -> Iterator[CheckResult]:
     yield _guard("config", lambda: settings.source)
     yield _guard("database", lambda: _check_database(settings))
     for label, path in _folders(settings):
-        yield _guard(label, lambda p=path: _check_writable(p))
+        yield _guard(label, partial(_check_writable, path))
     if settings.mailbox is None:
         yield CheckResult("IMAP", None, t("mailbox_unset", lang))
     else:
@@ -77,7 +78,9 @@ def _check_writable(path: Path) -> str:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CheckFailed(f"{path} cannot be created ({exc.strerror}); fix the path or permissions") from exc
+        raise CheckFailed(
+            f"{path} cannot be created ({exc.strerror}); fix the path or permissions"
+        ) from exc
     if not os.access(path, os.W_OK):
         raise CheckFailed(f"{path} is not writable; give the aduan user write access")
     return str(path)
@@ -89,16 +92,16 @@ def _check_imap(settings: Settings) -> str:
     client = connect(cfg)
     try:
         if not client.folder_exists(cfg.folder):
-            raise CheckFailed(f"folder {cfg.folder!r} does not exist on the server; fix [mailbox] folder")
+            raise CheckFailed(
+                f"folder {cfg.folder!r} does not exist on the server; fix [mailbox] folder"
+            )
         note = ""
         if cfg.done_folder and not client.folder_exists(cfg.done_folder):
             note = f"; done_folder {cfg.done_folder!r} will be created at the first poll"
         return f"login ok, folder {cfg.folder!r} found{note}"
     finally:
-        try:
+        with contextlib.suppress(OSError, IMAPClientError):
             client.logout()
-        except (OSError, IMAPClientError):
-            pass
 
 
 def _check_smtp(settings: Settings) -> str:
@@ -106,15 +109,20 @@ def _check_smtp(settings: Settings) -> str:
     assert cfg.host is not None
     context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
     try:
-        smtp_cls = smtplib.SMTP_SSL if cfg.security == "tls" else smtplib.SMTP
-        kwargs = {"context": context} if cfg.security == "tls" else {}
-        with smtp_cls(cfg.host, cfg.port, timeout=30, **kwargs) as smtp:
+        smtp = (
+            smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=30, context=context)
+            if cfg.security == "tls"
+            else smtplib.SMTP(cfg.host, cfg.port, timeout=30)
+        )
+        with smtp:
             if cfg.security == "starttls":
                 smtp.starttls(context=context)
             if cfg.username:
                 smtp.login(cfg.username, cfg.secret())
     except smtplib.SMTPAuthenticationError as exc:
-        raise SourceUnavailable(f"SMTP login as {cfg.username} refused; check password_file") from exc
+        raise SourceUnavailable(
+            f"SMTP login as {cfg.username} refused; check password_file"
+        ) from exc
     except (OSError, smtplib.SMTPException) as exc:
         raise SourceUnavailable(f"SMTP {cfg.host}:{cfg.port} unreachable: {exc}") from exc
     return "connected" + (", login ok" if cfg.username else "")

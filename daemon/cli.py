@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-
 from aduan.daemon.config import Settings, load_settings
 from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable, UsageError
 from aduan.daemon.logs import setup_logging
@@ -32,7 +31,16 @@ app.add_typer(register_app, name="register")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(db_app, name="db")
 
-MANUAL_CHANNELS = ("sms", "whatsapp", "telepon", "langsung", "web", "media_sosial", "kotak_saran", "email")
+MANUAL_CHANNELS = (
+    "sms",
+    "whatsapp",
+    "telepon",
+    "langsung",
+    "web",
+    "media_sosial",
+    "kotak_saran",
+    "email",
+)
 
 
 @dataclass
@@ -139,15 +147,27 @@ def status(ctx: typer.Context, json_: bool = JsonOpt) -> None:
     lang = c.language
 
     def when(value: datetime | None) -> str:
-        return t("never", lang) if value is None else value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        return (
+            t("never", lang) if value is None else value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        )
 
     typer.echo(t("status_sources", lang))
     if not st.sources:
         typer.echo(t("status_no_sources", lang))
     for src in st.sources:
-        typer.echo(t("status_source", lang, source=src.source, ok=when(src.last_ok_at), pending=src.pending))
+        typer.echo(
+            t(
+                "status_source",
+                lang,
+                source=src.source,
+                ok=when(src.last_ok_at),
+                pending=src.pending,
+            )
+        )
         if src.failing:
-            typer.echo(t("status_source_error", lang, at=when(src.last_error_at), error=src.last_error))
+            typer.echo(
+                t("status_source_error", lang, at=when(src.last_error_at), error=src.last_error)
+            )
     typer.echo(t("status_register", lang, entries=st.entries, overdue=st.overdue))
     typer.echo(t("status_quarantine", lang, n=st.quarantine))
     typer.echo(t("status_outbox", lang, waiting=st.outbox_waiting, failed=st.outbox_failed))
@@ -158,7 +178,9 @@ def _parse_date(value: str, tz: Any, option: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+        raise UsageError(
+            f"{option} {value!r} is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+        ) from None
     if isinstance(parsed, datetime) and parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed
@@ -174,9 +196,8 @@ def register_list(
     limit: int | None = typer.Option(None, "--limit", help="At most this many."),
 ) -> None:
     """Entries, newest first."""
-    from sqlmodel import Session
-
     from aduan.daemon.register import entry_json, list_entries
+    from sqlmodel import Session
 
     c = _ctx(ctx)
     runtime = _runtime(c)
@@ -202,15 +223,17 @@ def register_list(
         for e in entries:
             received = e.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
             subject = (e.subject or e.text.replace("\n", " "))[:50]
-            typer.echo(f"{e.register_no}  {received}  {e.channel:<12} {e.kind:<10} {e.unit:<17} {e.status:<15} {subject}")
+            columns = f"{e.channel:<12} {e.kind:<10} {e.unit:<17} {e.status:<15}"
+            typer.echo(f"{e.register_no}  {received}  {columns} {subject}")
 
 
 @register_app.command("show")
-def register_show(ctx: typer.Context, register_no: str = typer.Argument(..., metavar="NO"), json_: bool = JsonOpt) -> None:
+def register_show(
+    ctx: typer.Context, register_no: str = typer.Argument(..., metavar="NO"), json_: bool = JsonOpt
+) -> None:
     """One entry with its events."""
-    from sqlmodel import Session
-
     from aduan.daemon.register import entry_json, get_entry
+    from sqlmodel import Session
 
     c = _ctx(ctx)
     runtime = _runtime(c)
@@ -219,34 +242,66 @@ def register_show(ctx: typer.Context, register_no: str = typer.Argument(..., met
     if json_ or c.json:
         _print_json(data)
         return
+    typer.echo(_describe_entry(data, c.language))
+
+
+def _describe_entry(data: dict[str, Any], lang: str) -> str:
     reporter = data["reporter"]
+    due = data["due"]
     lines = [
         f"{data['register_no']}  [{data['status']}]",
-        f"Diterima : {data['received_at']} via {data['channel']} ({data['source_id']})",
-        f"Pelapor  : {reporter['name'] or '-'} / {reporter['contact'] or '-'} / {reporter['address'] or '-'}",
-        f"Jenis    : {data['kind']}, unit {data['unit']}, {'SEGERA' if data['urgent'] else 'biasa'}"
-        f" ({'; '.join(data['reasons'])})",
-        f"Tenggat  : teruskan {data['due']['forward']}, jawab {data['due']['answer'] or '-'},"
-        f" selesai {data['due']['resolve']}",
-        f"Subjek   : {data['subject'] or '-'}",
+        t(
+            "show_received",
+            lang,
+            at=data["received_at"],
+            channel=data["channel"],
+            source=data["source_id"],
+        ),
+        t(
+            "show_reporter",
+            lang,
+            name=reporter["name"] or "-",
+            contact=reporter["contact"] or "-",
+            address=reporter["address"] or "-",
+        ),
+        t(
+            "show_kind",
+            lang,
+            kind=data["kind"],
+            unit=data["unit"],
+            urgency=t("urgent" if data["urgent"] else "not_urgent", lang),
+            reasons="; ".join(data["reasons"]),
+        ),
+        t(
+            "show_due",
+            lang,
+            forward=due["forward"],
+            answer=due["answer"] or "-",
+            resolve=due["resolve"],
+        ),
+        t("show_subject", lang, subject=data["subject"] or "-"),
         "",
         data["text"],
         "",
     ]
-    lines += [f"Berkas   : {f['filename']} ({f['content_type']}, {f['size']} B)" for f in data["files"]]
+    lines += [t("show_file", lang, **f) for f in data["files"]]
     lines += [f"{e['at']}  {e['type']:<16} {e['by']:<8} {e['detail']}" for e in data["events"]]
-    typer.echo("\n".join(lines))
+    return "\n".join(lines)
 
 
 @register_app.command("add")
 def register_add(
     ctx: typer.Context,
-    channel: str = typer.Option(..., "--channel", help="sms, whatsapp, telepon, langsung, web, media_sosial…"),
+    channel: str = typer.Option(
+        ..., "--channel", help="sms, whatsapp, telepon, langsung, web, media_sosial…"
+    ),
     text: str = typer.Option(..., "--text", help="What the person said or wrote."),
     name: str | None = typer.Option(None, "--name"),
     contact: str | None = typer.Option(None, "--contact"),
     address: str | None = typer.Option(None, "--address"),
-    received_at: str | None = typer.Option(None, "--received-at", help="When it was received (default: now)."),
+    received_at: str | None = typer.Option(
+        None, "--received-at", help="When it was received (default: now)."
+    ),
     by: str = typer.Option("staf", "--by", help="Who enters it (recorded in the audit trail)."),
 ) -> None:
     """Manual entry for channels the daemon does not read."""
@@ -254,13 +309,27 @@ def register_add(
 
     c = _ctx(ctx)
     if channel not in MANUAL_CHANNELS:
-        raise UsageError(f"--channel {channel!r} is not known; use one of: {', '.join(MANUAL_CHANNELS)}")
+        raise UsageError(
+            f"--channel {channel!r} is not known; use one of: {', '.join(MANUAL_CHANNELS)}"
+        )
     if not text.strip():
         raise UsageError("--text is empty; write what the complainant said")
     runtime = _runtime(c)
-    at = _parse_date(received_at, c.settings.facility.tz, "--received-at") if received_at else runtime.clock()
+    at = (
+        _parse_date(received_at, c.settings.facility.tz, "--received-at")
+        if received_at
+        else runtime.clock()
+    )
     result = runtime.intake.take_manual(
-        ManualItem(channel=channel, text=text.strip(), received_at=at, name=name, contact=contact, address=address, by=by)
+        ManualItem(
+            channel=channel,
+            text=text.strip(),
+            received_at=at,
+            name=name,
+            contact=contact,
+            address=address,
+            by=by,
+        )
     )
     key = "registered" if result.outcome is Outcome.REGISTERED else "duplicate"
     if c.json:
@@ -272,9 +341,8 @@ def register_add(
 @quarantine_app.command("list")
 def quarantine_list(ctx: typer.Context, json_: bool = JsonOpt) -> None:
     """Inputs that could not be processed, with the reason."""
-    from sqlmodel import Session, col, select
-
     from aduan.models.tables import QuarantineItem
+    from sqlmodel import Session, col, select
 
     c = _ctx(ctx)
     runtime = _runtime(c)
@@ -288,7 +356,7 @@ def quarantine_list(ctx: typer.Context, json_: bool = JsonOpt) -> None:
             )
         )
     store = runtime.store
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "id": r.id,
             "source": r.source,
@@ -307,16 +375,16 @@ def quarantine_list(ctx: typer.Context, json_: bool = JsonOpt) -> None:
     if not items:
         typer.echo(t("no_quarantine", c.language))
     for i in items:
-        typer.echo(f"{i['id']:>4}  {i['created_at'][:16]}  {i['source']} {i['ref']}: {i['reason']}\n      {i['path']}")
+        typer.echo(f"{i['id']:>4}  {i['created_at'][:16]}  {i['source']} {i['ref']}: {i['reason']}")
+        typer.echo(f"      {i['path']}")
 
 
 @quarantine_app.command("retry")
 def quarantine_retry(ctx: typer.Context, item_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Process a quarantined input again."""
-    from sqlmodel import Session
-
     from aduan.daemon.intake import Outcome
     from aduan.models.tables import QuarantineItem
+    from sqlmodel import Session
 
     c = _ctx(ctx)
     runtime = _runtime(c)

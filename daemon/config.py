@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
 from aduan.daemon.errors import ConfigError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_CONFIG_NAME = "aduan.toml"
 ENV_CONFIG = "ADUAN_CONFIG"
@@ -228,7 +227,9 @@ def _anchor(settings: Settings, base: Path) -> Settings:
         "storage": settings.storage.model_copy(update={"path": fix(settings.storage.path)}),
     }
     if settings.maildir is not None:
-        updates["maildir"] = settings.maildir.model_copy(update={"path": fix(settings.maildir.path)})
+        updates["maildir"] = settings.maildir.model_copy(
+            update={"path": fix(settings.maildir.path)}
+        )
     if settings.mailbox is not None:
         updates["mailbox"] = settings.mailbox.model_copy(
             update={

@@ -15,10 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
-
 from aduan.daemon.clock import Clock
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import UsageError
@@ -28,6 +24,9 @@ from aduan.models.db import transaction
 from aduan.models.tables import Entry, ProcessedItem, QuarantineItem, SourceState
 from aduan.parsers.classification import UNCLASSIFIED
 from aduan.parsers.mail import Mail, MailParseError, parse_mail
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +100,16 @@ class Intake:
             return self.quarantine(item, parsed)
         return self._retrying(lambda: self._record_mail(item, parsed))
 
-    def retry_quarantined(self, quarantine_id: int, *, max_bytes: int | None = None) -> IntakeResult:
+    def retry_quarantined(
+        self, quarantine_id: int, *, max_bytes: int | None = None
+    ) -> IntakeResult:
         """Try a quarantined item again (after a fix or a config change)."""
         with Session(self.engine) as session:
             row = session.get(QuarantineItem, quarantine_id)
         if row is None:
-            raise UsageError(f"quarantine item {quarantine_id} not found; see `aduan quarantine list`")
+            raise UsageError(
+                f"quarantine item {quarantine_id} not found; see `aduan quarantine list`"
+            )
         if row.status != "karantina":
             raise UsageError(f"quarantine item {quarantine_id} was already processed")
         item = RawItem(row.source, row.source_ref, self.store.get(row.sha256), row.created_at)
@@ -186,8 +189,12 @@ class Intake:
                 entry = create_entry(session, self.settings, draft, now)
                 session.add(
                     ProcessedItem(
-                        dedupe_key=key, source="manual", source_id=source_id,
-                        outcome=Outcome.REGISTERED.value, entry_id=entry.id, at=now,
+                        dedupe_key=key,
+                        source="manual",
+                        source_id=source_id,
+                        outcome=Outcome.REGISTERED.value,
+                        entry_id=entry.id,
+                        at=now,
                     )
                 )
                 register_no = entry.register_no
@@ -220,7 +227,13 @@ class Intake:
                         _processed_row(item, key, "sha256:" + sha, Outcome.QUARANTINED, None, now)
                     )
                 _advance(session, item, now)
-            log.warning("quarantined source=%s ref=%s sha256=%s reason=%s", item.source, item.ref, sha, reason)
+            log.warning(
+                "quarantined source=%s ref=%s sha256=%s reason=%s",
+                item.source,
+                item.ref,
+                sha,
+                reason,
+            )
             return IntakeResult(Outcome.QUARANTINED)
 
         return self._retrying(record)

@@ -22,7 +22,8 @@ QUIET_LOGGERS = {
 
 class KeyValueFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = f"level={record.levelname.lower()} logger={record.name} msg={json.dumps(record.getMessage(), ensure_ascii=False)}"
+        message = json.dumps(record.getMessage(), ensure_ascii=False)
+        line = f"level={record.levelname.lower()} logger={record.name} msg={message}"
         if record.exc_info:
             line += " exc=" + json.dumps(self.formatException(record.exc_info))
         return line
@@ -30,7 +31,11 @@ class KeyValueFormatter(logging.Formatter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        data = {"level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
+        data = {
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)

@@ -69,6 +69,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Auto-replies skipped: {auto}, delivery reports: {bounce}",
     },
     "never": {"id": "belum pernah", "en": "never"},
+    "urgent": {"id": "SEGERA", "en": "URGENT"},
+    "not_urgent": {"id": "biasa", "en": "normal"},
+    "show_received": {
+        "id": "Diterima : {at} via {channel} ({source})",
+        "en": "Received : {at} via {channel} ({source})",
+    },
+    "show_reporter": {
+        "id": "Pelapor  : {name} / {contact} / {address}",
+        "en": "Reporter : {name} / {contact} / {address}",
+    },
+    "show_kind": {
+        "id": "Jenis    : {kind}, unit {unit}, {urgency} ({reasons})",
+        "en": "Kind     : {kind}, unit {unit}, {urgency} ({reasons})",
+    },
+    "show_due": {
+        "id": "Tenggat  : teruskan {forward}, jawab {answer}, selesai {resolve}",
+        "en": "Due      : forward {forward}, answer {answer}, resolve {resolve}",
+    },
+    "show_subject": {"id": "Subjek   : {subject}", "en": "Subject  : {subject}"},
+    "show_file": {
+        "id": "Berkas   : {filename} ({content_type}, {size} B) {sha256}",
+        "en": "File     : {filename} ({content_type}, {size} B) {sha256}",
+    },
     "check_ok": {"id": "OK    {what}", "en": "OK    {what}"},
     "check_fail": {"id": "GAGAL {what}: {why}", "en": "FAIL  {what}: {why}"},
     "check_skip": {"id": "--    {what}: {why}", "en": "--    {what}: {why}"},

@@ -7,9 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import UsageError
 from aduan.models.numbering import next_register_no
@@ -21,6 +18,8 @@ from aduan.models.tables import (
     Event,
 )
 from aduan.parsers.classification import Classification
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 DAEMON = "daemon"
 
@@ -128,10 +127,9 @@ def list_entries(
     if overdue_at is not None:
         query = query.where(col(Entry.status).in_(OPEN_STATUSES)).where(
             (col(Entry.due_resolve) < overdue_at)
-            | ((Entry.status == "diterima") & (col(Entry.due_forward) < overdue_at))
+            | ((col(Entry.status) == "diterima") & (col(Entry.due_forward) < overdue_at))
             | (
-                (Entry.status != "selesai")
-                & col(Entry.due_answer).is_not(None)
+                col(Entry.due_answer).is_not(None)
                 & (col(Entry.due_answer) < overdue_at)
                 & col(Entry.response).is_(None)
             )
@@ -150,7 +148,9 @@ def count_entries(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Entry)).one()
 
 
-def entry_json(session: Session, entry: Entry, tz: ZoneInfo, *, events: bool = True) -> dict[str, Any]:
+def entry_json(
+    session: Session, entry: Entry, tz: ZoneInfo, *, events: bool = True
+) -> dict[str, Any]:
     """The INTERFACE.md shape of an entry; times in the facility's zone."""
 
     def iso(value: datetime | None) -> str | None:
@@ -182,7 +182,12 @@ def entry_json(session: Session, entry: Entry, tz: ZoneInfo, *, events: bool = T
         "response": entry.response,
         "rtl": entry.rtl,
         "files": [
-            {"sha256": f.sha256, "filename": f.filename, "content_type": f.content_type, "size": f.size}
+            {
+                "sha256": f.sha256,
+                "filename": f.filename,
+                "content_type": f.content_type,
+                "size": f.size,
+            }
             for f in session.exec(
                 select(EntryFile).where(EntryFile.entry_id == entry.id).order_by(col(EntryFile.id))
             )

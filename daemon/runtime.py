@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
-
 from aduan.daemon.clock import Clock, utc_now
 from aduan.daemon.config import DEFAULT_MAX_MESSAGE_BYTES, Settings
 from aduan.daemon.errors import SchemaOutdated, SourceUnavailable
@@ -17,6 +13,9 @@ from aduan.daemon.sources import Source
 from aduan.daemon.sources.imap import ImapSource
 from aduan.daemon.sources.maildir import MaildirSource
 from aduan.models import db
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 
 @dataclass

@@ -7,11 +7,10 @@ get consecutive numbers, and a transaction that rolls back gives its number back
 
 from __future__ import annotations
 
+from aduan.models.tables import RegisterCounter
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
-
-from aduan.models.tables import RegisterCounter
+from sqlmodel import Session, col
 
 
 def next_register_no(session: Session, prefix: str, period: str) -> str:
@@ -20,14 +19,14 @@ def next_register_no(session: Session, prefix: str, period: str) -> str:
     values = {"prefix": prefix, "period": period, "last": 0}
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert_fn(RegisterCounter).values(**values).on_conflict_do_nothing(
-            index_elements=["prefix", "period"]
-        )
+        insert_fn(RegisterCounter)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["prefix", "period"])
     )
     last = session.execute(
         update(RegisterCounter)
-        .where(RegisterCounter.prefix == prefix, RegisterCounter.period == period)  # type: ignore[arg-type]
-        .values(last=RegisterCounter.last + 1)
-        .returning(RegisterCounter.last)
+        .where(col(RegisterCounter.prefix) == prefix, col(RegisterCounter.period) == period)
+        .values(last=col(RegisterCounter.last) + 1)
+        .returning(col(RegisterCounter.last))
     ).scalar_one()
     return f"{prefix}-{period}-{last:04d}"

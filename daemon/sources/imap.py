@@ -14,14 +14,13 @@ import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
-from imapclient.imapclient import SEEN, SocketTimeout
-
 from aduan.daemon.config import Mailbox
 from aduan.daemon.errors import SourceUnavailable
 from aduan.daemon.intake import Intake, Position, RawItem
 from aduan.daemon.sources import PollReport, StopRequested
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.imapclient import SEEN, SocketTimeout
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +91,14 @@ class ImapSource:
         selected = client.select_folder(self.cfg.folder)
         uidvalidity = int(selected[b"UIDVALIDITY"])
         uids = self._candidates(client, intake, uidvalidity)
-        sizes = {
-            uid: int(data[b"RFC822.SIZE"])
-            for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
-        } if uids else {}
+        sizes = (
+            {
+                uid: int(data[b"RFC822.SIZE"])
+                for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
+            }
+            if uids
+            else {}
+        )
         uids = [uid for uid in uids if uid in sizes]  # expunged meanwhile
         taken = 0
         for batch in _batches(uids, sizes, self.cfg.batch_size):
@@ -174,7 +177,8 @@ def _batches(uids: list[int], sizes: dict[int, int], most: int) -> Iterator[list
 def _aware(value: object, intake: Intake) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return intake.clock()
+    now: datetime = intake.clock()
+    return now
 
 
 def _logout_quietly(client: IMAPClient) -> None:

@@ -4,7 +4,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from aduan.daemon.config import load_settings, parse_settings
 from aduan.daemon.errors import ConfigError, ExitCode
 
@@ -41,7 +40,7 @@ def test_unknown_section_is_an_error(tmp_path: Path) -> None:
 
 def test_plaintext_imap_only_on_loopback(tmp_path: Path) -> None:
     text = "[mailbox]\nhost='imap.example.org'\nusername='u'\nsecurity='none'\n"
-    with pytest.raises(ConfigError, match="loopback|127.0.0.1"):
+    with pytest.raises(ConfigError, match=r"loopback|127\.0\.0\.1"):
         load_settings(write(tmp_path, text))
     ok = load_settings(write(tmp_path, text.replace("imap.example.org", "127.0.0.1")))
     assert ok.mailbox is not None and ok.mailbox.security == "none"
@@ -95,7 +94,7 @@ def test_unreadable_password_file_says_so(tmp_path: Path) -> None:
         write(tmp_path, "[mailbox]\nhost='h'\nusername='u'\npassword_file='missing'\n")
     ).mailbox
     assert mailbox is not None
-    with pytest.raises(ConfigError, match="password_file .*missing"):
+    with pytest.raises(ConfigError, match=r"password_file .*missing"):
         mailbox.secret()
 
 

@@ -4,11 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlmodel import Session
-
 from aduan.models import db
 from aduan.models.numbering import next_register_no
-
+from sqlmodel import Session
 
 ALLOCATE = """
 import sys
@@ -54,7 +52,9 @@ def test_two_processes_never_share_a_number_or_leave_a_gap(tmp_path: Path) -> No
     url = f"sqlite:///{tmp_path}/a.db"
     db.upgrade(db.make_engine(url))
     workers = [
-        subprocess.Popen([sys.executable, "-c", ALLOCATE, url, "40"], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", ALLOCATE, url, "40"], stdout=subprocess.PIPE, text=True
+        )
         for _ in range(2)
     ]
     numbers = []
