@@ -10,23 +10,32 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
+from typing import TypeVar
 
 from aduan.daemon.clock import Clock
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import UsageError
 from aduan.daemon.filestore import FileStore
-from aduan.daemon.register import EntryDraft, StoredFile, create_entry
+from aduan.daemon.register import (
+    DAEMON,
+    EntryDraft,
+    StoredFile,
+    add_event,
+    create_entries,
+    create_entry,
+)
 from aduan.models.db import transaction
 from aduan.models.tables import Entry, ProcessedItem, QuarantineItem, SourceState
 from aduan.parsers.classification import UNCLASSIFIED
 from aduan.parsers.mail import Mail, MailParseError, parse_mail
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +88,30 @@ class ManualItem:
     by: str = "staf"
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A parsed mail, its files stored, waiting for the batch's transaction."""
+
+    index: int
+    item: RawItem
+    mail: Mail
+    files: tuple[StoredFile, ...]
+
+    @property
+    def key(self) -> str:
+        return "mail:" + self.mail.fingerprint
+
+    @property
+    def source_id(self) -> str:
+        return mail_source_id(self.mail, self.item.data)
+
+    def processed(self, outcome: Outcome, entry_id: int | None, now: datetime) -> ProcessedItem:
+        return _processed_row(self.item.source, self.key, self.source_id, outcome, entry_id, now)
+
+
+_T = TypeVar("_T")
+
+
 class Intake:
     def __init__(self, engine: Engine, settings: Settings, store: FileStore, clock: Clock) -> None:
         self.engine = engine
@@ -95,10 +128,94 @@ class Intake:
 
     def take_mail(self, item: RawItem, *, max_bytes: int | None = None) -> IntakeResult:
         """Register, skip or quarantine one mail; idempotent for the same item."""
-        parsed = _parse(item.data, max_bytes)
-        if isinstance(parsed, str):
-            return self.quarantine(item, parsed)
-        return self._retrying(lambda: self._record_mail(item, parsed))
+        return self.take_mails([item], max_bytes=max_bytes)[0]
+
+    def take_mails(
+        self, items: Sequence[RawItem], *, max_bytes: int | None = None
+    ) -> list[IntakeResult]:
+        """Register, skip or quarantine each mail, in order; one commit for the whole batch.
+
+        One commit per batch keeps fsyncs off the per-mail path; the source marks the batch
+        only after it, so a crash re-takes the whole batch and the dedupe keys recognise it.
+        """
+        results: dict[int, IntakeResult] = {}
+        batch: list[_Prepared] = []
+        for index, item in enumerate(items):
+            parsed = _parse(item.data, max_bytes)
+            if isinstance(parsed, str):
+                results[index] = self.quarantine(item, parsed)
+            else:
+                batch.append(_Prepared(index, item, parsed, self._store_files(parsed)))
+        try:
+            results.update(self._record(batch))
+        except IntegrityError:
+            # Another process committed some of these meanwhile: one at a time, each then
+            # sees the other's commit and counts it as a duplicate.
+            log.info("concurrent intake of the same items; taking them one by one")
+            for prepared in batch:
+                results.update(self._retrying(partial(self._record, [prepared])))
+        return [results[index] for index in range(len(items))]
+
+    def _store_files(self, mail: Mail) -> tuple[StoredFile, ...]:
+        # Before the transaction: content-addressed and idempotent, so a rollback leaves only
+        # a harmless copy.
+        return tuple(
+            StoredFile(self.store.put(a.data), a.filename, a.content_type, len(a.data))
+            for a in mail.attachments
+        )
+
+    def _record(self, batch: Sequence[_Prepared]) -> dict[int, IntakeResult]:
+        now = self.clock()
+        with transaction(self.engine) as session, session.no_autoflush:
+            results = self._decide(session, batch, now)
+        for p in batch:  # after the commit: the log never claims what was rolled back
+            result = results[p.index]
+            log.info(
+                "%s %s source=%s message_id=%s",
+                result.outcome.value,
+                result.register_no or "-",
+                p.item.source,
+                p.source_id,
+            )
+        return results
+
+    def _decide(
+        self, session: Session, batch: Sequence[_Prepared], now: datetime
+    ) -> dict[int, IntakeResult]:
+        """Each item of the batch is a duplicate, an auto-reply, or a new entry."""
+        done = _registered_keys(session, {p.key for p in batch})
+        results: dict[int, IntakeResult] = {}
+        first_of: dict[str, int] = {}  # the same mail twice in one batch: the first counts
+        fresh: list[_Prepared] = []
+        for p in batch:
+            _advance(session, p.item)
+            if p.key in done:
+                results[p.index] = IntakeResult(Outcome.DUPLICATE, done[p.key])
+            elif p.key in first_of:
+                continue
+            elif p.mail.auto is not None:
+                outcome = Outcome.BOUNCE if p.mail.auto == "bounce" else Outcome.AUTOREPLY
+                session.add(p.processed(outcome, None, now))
+                results[p.index] = IntakeResult(outcome)
+            else:
+                fresh.append(p)
+            first_of.setdefault(p.key, p.index)
+        entries = create_entries(session, self.settings, [_draft(p) for p in fresh], now)
+        twins = _first_entry_by_source_id(session, {p.source_id for p in fresh})
+        for p, entry in zip(fresh, entries, strict=True):
+            assert entry.id is not None
+            session.add(p.processed(Outcome.REGISTERED, entry.id, now))
+            results[p.index] = IntakeResult(Outcome.REGISTERED, entry.register_no)
+            twin = twins.get(entry.source_id, entry.register_no)
+            if p.mail.message_id and twin != entry.register_no:
+                # Same Message-ID, different content: two mails. Register both and say so.
+                detail = f"Message-ID sama dengan {twin}, isi berbeda"
+                add_event(session, entry.id, now, "same_message_id", DAEMON, detail)
+        for p in batch:
+            if p.index not in results:
+                first = results[first_of[p.key]]
+                results[p.index] = IntakeResult(Outcome.DUPLICATE, first.register_no)
+        return results
 
     def retry_quarantined(
         self, quarantine_id: int, *, max_bytes: int | None = None
@@ -117,7 +234,7 @@ class Intake:
         result = (
             IntakeResult(Outcome.QUARANTINED)
             if isinstance(parsed, str)
-            else self._retrying(lambda: self._record_mail(item, parsed))
+            else self.take_mails([item], max_bytes=max_bytes)[0]
         )
         with transaction(self.engine) as session:
             row = session.get(QuarantineItem, quarantine_id)
@@ -131,35 +248,6 @@ class Intake:
                 row.entry_id = _entry_id(session, result.register_no)
             session.add(row)
         return result
-
-    def _record_mail(self, item: RawItem, mail: Mail) -> IntakeResult:
-        key = "mail:" + mail.fingerprint
-        source_id = mail_source_id(mail, item.data)
-        # Files first: content-addressed and idempotent, so a rollback leaves only a harmless copy.
-        files = tuple(
-            StoredFile(self.store.put(a.data), a.filename, a.content_type, len(a.data))
-            for a in mail.attachments
-        )
-        now = self.clock()
-        with transaction(self.engine) as session:
-            done = _processed(session, key)
-            if done is not None:
-                _advance(session, item, now)
-                return IntakeResult(Outcome.DUPLICATE, _register_no(session, done.entry_id))
-            if mail.auto is not None:
-                outcome = Outcome.BOUNCE if mail.auto == "bounce" else Outcome.AUTOREPLY
-                session.add(_processed_row(item, key, source_id, outcome, None, now))
-                _advance(session, item, now)
-                log.info("skipped %s source=%s message_id=%s", outcome, item.source, source_id)
-                return IntakeResult(outcome)
-            entry = create_entry(
-                session, self.settings, _draft(session, item, mail, source_id, files), now
-            )
-            session.add(_processed_row(item, key, source_id, Outcome.REGISTERED, entry.id, now))
-            _advance(session, item, now)
-            register_no = entry.register_no
-        log.info("registered %s source=%s message_id=%s", register_no, item.source, source_id)
-        return IntakeResult(Outcome.REGISTERED, register_no)
 
     def take_manual(self, item: ManualItem) -> IntakeResult:
         """Register a manual entry; the same entry typed twice is recognised, not doubled."""
@@ -188,14 +276,7 @@ class Intake:
                 )
                 entry = create_entry(session, self.settings, draft, now)
                 session.add(
-                    ProcessedItem(
-                        dedupe_key=key,
-                        source="manual",
-                        source_id=source_id,
-                        outcome=Outcome.REGISTERED.value,
-                        entry_id=entry.id,
-                        at=now,
-                    )
+                    _processed_row("manual", key, source_id, Outcome.REGISTERED, entry.id, now)
                 )
                 register_no = entry.register_no
             log.info("registered %s source=manual channel=%s", register_no, item.channel)
@@ -224,9 +305,11 @@ class Intake:
                         )
                     )
                     session.add(
-                        _processed_row(item, key, "sha256:" + sha, Outcome.QUARANTINED, None, now)
+                        _processed_row(
+                            item.source, key, "sha256:" + sha, Outcome.QUARANTINED, None, now
+                        )
                     )
-                _advance(session, item, now)
+                _advance(session, item)
             log.warning(
                 "quarantined source=%s ref=%s sha256=%s reason=%s",
                 item.source,
@@ -238,7 +321,7 @@ class Intake:
 
         return self._retrying(record)
 
-    def _retrying(self, work: Callable[[], IntakeResult]) -> IntakeResult:
+    def _retrying(self, work: Callable[[], _T]) -> _T:
         # Another process may have committed the same item between our check and our insert:
         # the unique dedupe_key rejects ours, and the second try sees theirs.
         try:
@@ -248,28 +331,20 @@ class Intake:
             return work()
 
 
-def _draft(
-    session: Session, item: RawItem, mail: Mail, source_id: str, files: tuple[StoredFile, ...]
-) -> EntryDraft:
-    notes: list[tuple[str, str]] = []
-    if mail.forwarded_by:
-        notes.append(("forwarded", f"diteruskan oleh {mail.forwarded_by}"))
-    if mail.message_id:
-        twin = _entry_with_source_id(session, mail.message_id)
-        if twin is not None:
-            # Same Message-ID, different content: two mails. Register both and say so.
-            notes.append(("same_message_id", f"Message-ID sama dengan {twin}, isi berbeda"))
+def _draft(p: _Prepared) -> EntryDraft:
+    mail = p.mail
+    notes = (("forwarded", f"diteruskan oleh {mail.forwarded_by}"),) if mail.forwarded_by else ()
     return EntryDraft(
-        received_at=item.received_at,
+        received_at=p.item.received_at,
         channel="email",
-        source_id=source_id,
+        source_id=p.source_id,
         text=mail.text,
         classification=UNCLASSIFIED,
         subject=mail.subject or None,
         reporter_name=mail.sender_name,
         reporter_contact=mail.sender_address,
-        files=files,
-        notes=tuple(notes),
+        files=p.files,
+        notes=notes,
     )
 
 
@@ -295,11 +370,11 @@ def _processed(session: Session, key: str) -> ProcessedItem | None:
 
 
 def _processed_row(
-    item: RawItem, key: str, source_id: str, outcome: Outcome, entry_id: int | None, now: datetime
+    source: str, key: str, source_id: str, outcome: Outcome, entry_id: int | None, now: datetime
 ) -> ProcessedItem:
     return ProcessedItem(
         dedupe_key=key,
-        source=item.source,
+        source=source,
         source_id=source_id,
         outcome=outcome.value,
         entry_id=entry_id,
@@ -314,12 +389,27 @@ def _register_no(session: Session, entry_id: int | None) -> str | None:
     return None if entry is None else entry.register_no
 
 
-def _entry_with_source_id(session: Session, source_id: str) -> str | None:
-    entry = session.exec(select(Entry).where(Entry.source_id == source_id)).first()
-    return None if entry is None else entry.register_no
+def _registered_keys(session: Session, keys: set[str]) -> dict[str, str | None]:
+    """Dedupe keys already processed → the register number they produced (None: skipped)."""
+    rows = session.exec(
+        select(ProcessedItem.dedupe_key, Entry.register_no)
+        .join(Entry, col(ProcessedItem.entry_id) == col(Entry.id), isouter=True)
+        .where(col(ProcessedItem.dedupe_key).in_(keys))
+    )
+    return dict(rows.all())
 
 
-def _advance(session: Session, item: RawItem, now: datetime) -> None:
+def _first_entry_by_source_id(session: Session, source_ids: set[str]) -> dict[str, str]:
+    """The oldest entry's register number per source id."""
+    rows = session.exec(
+        select(Entry.source_id, Entry.register_no)
+        .where(col(Entry.source_id).in_(source_ids))
+        .order_by(col(Entry.id).desc())
+    )
+    return dict(rows.all())  # later rows win: ordered newest first, the oldest stays
+
+
+def _advance(session: Session, item: RawItem) -> None:
     """Move the source's checkpoint past `item`, in the item's own transaction."""
     if item.position is None:
         return

@@ -15,6 +15,11 @@ from sqlmodel import Session, col
 
 def next_register_no(session: Session, prefix: str, period: str) -> str:
     """Allocate the next number for `prefix` in `period` (YYYY-MM) within the open transaction."""
+    return next_register_nos(session, prefix, period, 1)[0]
+
+
+def next_register_nos(session: Session, prefix: str, period: str, count: int) -> list[str]:
+    """Allocate `count` consecutive numbers within the open transaction."""
     dialect = session.get_bind().dialect.name
     values = {"prefix": prefix, "period": period, "last": 0}
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -26,7 +31,7 @@ def next_register_no(session: Session, prefix: str, period: str) -> str:
     last = session.execute(
         update(RegisterCounter)
         .where(col(RegisterCounter.prefix) == prefix, col(RegisterCounter.period) == period)
-        .values(last=col(RegisterCounter.last) + 1)
+        .values(last=col(RegisterCounter.last) + count)
         .returning(col(RegisterCounter.last))
     ).scalar_one()
-    return f"{prefix}-{period}-{last:04d}"
+    return [f"{prefix}-{period}-{n:04d}" for n in range(last - count + 1, last + 1)]

@@ -128,20 +128,20 @@ class ImapSource:
         report: PollReport,
     ) -> None:
         fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
-        handled = []
-        for uid in batch:
-            data = fetched.get(uid)
-            if data is None:
-                continue  # expunged by someone else between SEARCH and FETCH
-            item = RawItem(
+        # A UID missing from the answer was expunged by someone else meanwhile.
+        handled = [uid for uid in batch if uid in fetched]
+        items = [
+            RawItem(
                 source=self.name,
                 ref=f"UID {uid}",
-                data=bytes(data[b"BODY[]"]),
-                received_at=_aware(data.get(b"INTERNALDATE"), intake),
+                data=bytes(fetched[uid][b"BODY[]"]),
+                received_at=_aware(fetched[uid].get(b"INTERNALDATE"), intake),
                 position=Position(uidvalidity, uid),
             )
-            report.add(intake.take_mail(item, max_bytes=self.cfg.max_message_bytes))
-            handled.append(uid)
+            for uid in handled
+        ]
+        for result in intake.take_mails(items, max_bytes=self.cfg.max_message_bytes):
+            report.add(result)
         self._mark_done(client, handled)
 
     def _mark_done(self, client: IMAPClient, uids: list[int]) -> None:

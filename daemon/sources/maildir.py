@@ -13,6 +13,8 @@ from aduan.daemon.sources import PollReport, StopRequested
 
 log = logging.getLogger(__name__)
 
+BATCH = 100  # files per transaction
+
 
 class MaildirSource:
     name = "maildir"
@@ -32,19 +34,27 @@ class MaildirSource:
             names = sorted(n for n in os.listdir(self.path / "new") if not n.startswith("."))
         except OSError as exc:
             raise SourceUnavailable(f"Maildir {self.path} cannot be read: {exc.strerror}") from exc
-        for index, name in enumerate(names):
+        for start in range(0, len(names), BATCH):
             if stop():
-                report.pending = len(names) - index
+                report.pending = len(names) - start
                 break
+            self._take_batch(intake, names[start : start + BATCH], report)
+        return report
+
+    def _take_batch(self, intake: Intake, names: list[str], report: PollReport) -> None:
+        items = []
+        for name in names:
             path = self.path / "new" / name
             try:
                 data = path.read_bytes()
                 received = datetime.fromtimestamp(path.stat().st_mtime, UTC)
             except FileNotFoundError:
                 continue  # taken by someone else (a mail client) meanwhile
-            item = RawItem(self.name, name, data, received)
-            report.add(intake.take_mail(item, max_bytes=self.max_bytes))
-            # Only now, after the commit: a crash before this line retakes the file, and
-            # intake recognises it.
-            os.replace(path, self.path / "cur" / (name.split(":", 1)[0] + ":2,S"))
-        return report
+            items.append(RawItem(self.name, name, data, received))
+        for result in intake.take_mails(items, max_bytes=self.max_bytes):
+            report.add(result)
+        # Only now, after the commit: a crash before this retakes the files, and intake
+        # recognises them.
+        for item in items:
+            target = self.path / "cur" / (item.ref.split(":", 1)[0] + ":2,S")
+            os.replace(self.path / "new" / item.ref, target)

@@ -1,0 +1,113 @@
+"""Mailbox → register throughput against mail-parser's own parse rate, measured in one run.
+
+    .venv/bin/python bench/mail_intake.py [--n 10000]
+
+(a) the raw `mailparser.parse_from_bytes` rate on the generated mails, in this process;
+(b) a fresh process runs one `aduan run --once` pass over the same mails APPENDed to a
+    loopback Dovecot, until every one is a committed register entry (or skipped/quarantined),
+    and reports its peak RSS after 2,000 mails and at the end.
+Prints (b)/(a) (target ≥ 0.5) and the RSS figures (target ≤ 150 MB and flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import mailparser  # noqa: E402
+
+from bench.mailgen import generate_mails  # noqa: E402
+from tests.servers.dovecot import Dovecot  # noqa: E402
+
+RSS_CHECKPOINT = 2000
+
+# Runs in a fresh process so its memory is the daemon's, not this script's corpus.
+INTAKE = """
+import json, resource, sys, time
+from aduan.daemon.config import load_settings
+from aduan.daemon.runtime import Runtime
+from aduan.daemon.service import run_pass
+
+runtime = Runtime.open(load_settings(__import__("pathlib").Path(sys.argv[1])))
+checkpoint = int(sys.argv[2])
+seen = 0
+rss_at_checkpoint = None
+take = runtime.intake.take_mail
+
+def counting(item, **kw):
+    global seen, rss_at_checkpoint
+    seen += 1
+    if seen == checkpoint:
+        rss_at_checkpoint = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return take(item, **kw)
+
+runtime.intake.take_mail = counting
+start = time.perf_counter()
+result = run_pass(runtime)
+elapsed = time.perf_counter() - start
+outcomes = {}
+for report in result.reports:
+    for k, v in report.outcomes.items():
+        outcomes[k] = outcomes.get(k, 0) + v
+print(json.dumps({
+    "seconds": elapsed, "outcomes": outcomes, "failures": [str(f) for f in result.failures],
+    "rss_checkpoint_kb": rss_at_checkpoint,
+    "rss_end_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+}))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    mails = list(generate_mails(args.n, seed=args.seed))
+    size_mb = sum(map(len, mails)) / 1e6
+    print(f"corpus: {len(mails)} mails, {size_mb:.1f} MB")
+
+    start = time.perf_counter()
+    for raw in mails:
+        mailparser.parse_from_bytes(raw)
+    parse_rate = len(mails) / (time.perf_counter() - start)
+    print(f"(a) mail-parser alone: {parse_rate:,.0f} mails/s")
+
+    with tempfile.TemporaryDirectory(prefix="aduan-bench-") as tmp, Dovecot.start(Path(tmp) / "imap") as imap:
+        user, password = imap.add_user()
+        imap.append(user, password, mails)
+        del mails
+        config = Path(tmp) / "aduan.toml"
+        config.write_text(
+            "[database]\nurl = \"sqlite:///var/aduan.db\"\n"
+            f"[mailbox]\nhost = \"127.0.0.1\"\nport = {imap.port}\nsecurity = \"none\"\n"
+            f"username = \"{user}\"\npassword = \"{password}\"\ndone_folder = \"Aduan/Diproses\"\n"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", INTAKE, str(config), str(RSS_CHECKPOINT)],
+            capture_output=True, text=True, check=True,
+        )
+        stats = json.loads(proc.stdout.strip().splitlines()[-1])
+        left = imap.folder_count(user, password, "INBOX")
+
+    handled = sum(stats["outcomes"].values())
+    intake_rate = handled / stats["seconds"]
+    print(f"(b) mailbox → register: {intake_rate:,.0f} mails/s ({stats['outcomes']}, {left} left in INBOX)")
+    print(f"ratio (b)/(a): {intake_rate / parse_rate:.2f}   (target ≥ 0.5)")
+    print(
+        f"peak RSS: {stats['rss_checkpoint_kb'] / 1024:.0f} MB after {RSS_CHECKPOINT} mails, "
+        f"{stats['rss_end_kb'] / 1024:.0f} MB after {handled}   (target ≤ 150 MB, flat)"
+    )
+    return 0 if handled == args.n and left == 0 and not stats["failures"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
