@@ -40,16 +40,17 @@ runtime = Runtime.open(load_settings(__import__("pathlib").Path(sys.argv[1])))
 checkpoint = int(sys.argv[2])
 seen = 0
 rss_at_checkpoint = None
-take = runtime.intake.take_mail
+take = runtime.intake.take_mails
 
-def counting(item, **kw):
+def counting(items, **kw):
     global seen, rss_at_checkpoint
-    seen += 1
-    if seen == checkpoint:
+    results = take(items, **kw)
+    seen += len(items)
+    if rss_at_checkpoint is None and seen >= checkpoint:
         rss_at_checkpoint = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return take(item, **kw)
+    return results
 
-runtime.intake.take_mail = counting
+runtime.intake.take_mails = counting
 start = time.perf_counter()
 result = run_pass(runtime)
 elapsed = time.perf_counter() - start
@@ -81,26 +82,33 @@ def main() -> int:
     parse_rate = len(mails) / (time.perf_counter() - start)
     print(f"(a) mail-parser alone: {parse_rate:,.0f} mails/s")
 
-    with tempfile.TemporaryDirectory(prefix="aduan-bench-") as tmp, Dovecot.start(Path(tmp) / "imap") as imap:
+    with (
+        tempfile.TemporaryDirectory(prefix="aduan-bench-") as tmp,
+        Dovecot.start(Path(tmp) / "imap") as imap,
+    ):
         user, password = imap.add_user()
         imap.append(user, password, mails)
         del mails
         config = Path(tmp) / "aduan.toml"
         config.write_text(
-            "[database]\nurl = \"sqlite:///var/aduan.db\"\n"
-            f"[mailbox]\nhost = \"127.0.0.1\"\nport = {imap.port}\nsecurity = \"none\"\n"
-            f"username = \"{user}\"\npassword = \"{password}\"\ndone_folder = \"Aduan/Diproses\"\n"
+            '[database]\nurl = "sqlite:///var/aduan.db"\n'
+            f'[mailbox]\nhost = "127.0.0.1"\nport = {imap.port}\nsecurity = "none"\n'
+            f'username = "{user}"\npassword = "{password}"\ndone_folder = "Aduan/Diproses"\n'
         )
         proc = subprocess.run(
             [sys.executable, "-c", INTAKE, str(config), str(RSS_CHECKPOINT)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         stats = json.loads(proc.stdout.strip().splitlines()[-1])
         left = imap.folder_count(user, password, "INBOX")
 
     handled = sum(stats["outcomes"].values())
     intake_rate = handled / stats["seconds"]
-    print(f"(b) mailbox → register: {intake_rate:,.0f} mails/s ({stats['outcomes']}, {left} left in INBOX)")
+    counts = stats["outcomes"]
+    print(f"(b) mailbox → register: {intake_rate:,.0f} mails/s ({counts}, {left} left in INBOX)")
+
     print(f"ratio (b)/(a): {intake_rate / parse_rate:.2f}   (target ≥ 0.5)")
     print(
         f"peak RSS: {stats['rss_checkpoint_kb'] / 1024:.0f} MB after {RSS_CHECKPOINT} mails, "

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from imapclient.exceptions import IMAPClientError
+
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable
 from aduan.daemon.messages import t
 from aduan.daemon.runtime import open_database
 from aduan.daemon.sources.imap import connect
-from imapclient.exceptions import IMAPClientError
 
 
 class CheckFailed(AduanError):

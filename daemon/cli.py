@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+
 from aduan.daemon.config import Settings, load_settings
 from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable, UsageError
 from aduan.daemon.logs import setup_logging
@@ -196,8 +197,9 @@ def register_list(
     limit: int | None = typer.Option(None, "--limit", help="At most this many."),
 ) -> None:
     """Entries, newest first."""
-    from aduan.daemon.register import entry_json, list_entries
     from sqlmodel import Session
+
+    from aduan.daemon.register import entry_json, list_entries
 
     c = _ctx(ctx)
     runtime = _runtime(c)
@@ -232,8 +234,9 @@ def register_show(
     ctx: typer.Context, register_no: str = typer.Argument(..., metavar="NO"), json_: bool = JsonOpt
 ) -> None:
     """One entry with its events."""
-    from aduan.daemon.register import entry_json, get_entry
     from sqlmodel import Session
+
+    from aduan.daemon.register import entry_json, get_entry
 
     c = _ctx(ctx)
     runtime = _runtime(c)
@@ -341,8 +344,9 @@ def register_add(
 @quarantine_app.command("list")
 def quarantine_list(ctx: typer.Context, json_: bool = JsonOpt) -> None:
     """Inputs that could not be processed, with the reason."""
-    from aduan.models.tables import QuarantineItem
     from sqlmodel import Session, col, select
+
+    from aduan.models.tables import QuarantineItem
 
     c = _ctx(ctx)
     runtime = _runtime(c)
@@ -382,9 +386,10 @@ def quarantine_list(ctx: typer.Context, json_: bool = JsonOpt) -> None:
 @quarantine_app.command("retry")
 def quarantine_retry(ctx: typer.Context, item_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Process a quarantined input again."""
+    from sqlmodel import Session
+
     from aduan.daemon.intake import Outcome
     from aduan.models.tables import QuarantineItem
-    from sqlmodel import Session
 
     c = _ctx(ctx)
     runtime = _runtime(c)

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aduan.daemon.errors import ConfigError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from aduan.daemon.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "aduan.toml"
 ENV_CONFIG = "ADUAN_CONFIG"

@@ -17,6 +17,10 @@ from enum import StrEnum
 from functools import partial
 from typing import TypeVar
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
 from aduan.daemon.clock import Clock
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import UsageError
@@ -29,13 +33,11 @@ from aduan.daemon.register import (
     create_entries,
     create_entry,
 )
+from aduan.daemon.workers import WorkerPool
 from aduan.models.db import transaction
 from aduan.models.tables import Entry, ProcessedItem, QuarantineItem, SourceState
 from aduan.parsers.classification import UNCLASSIFIED
 from aduan.parsers.mail import Mail, MailParseError, parse_mail
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 
 log = logging.getLogger(__name__)
 
@@ -113,11 +115,19 @@ _T = TypeVar("_T")
 
 
 class Intake:
-    def __init__(self, engine: Engine, settings: Settings, store: FileStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        store: FileStore,
+        clock: Clock,
+        pool: WorkerPool | None = None,
+    ) -> None:
         self.engine = engine
         self.settings = settings
         self.store = store
         self.clock = clock
+        self.pool = pool or WorkerPool(workers=1)
 
     def last_position(self, source: str) -> Position | None:
         with Session(self.engine) as session:
@@ -140,8 +150,8 @@ class Intake:
         """
         results: dict[int, IntakeResult] = {}
         batch: list[_Prepared] = []
-        for index, item in enumerate(items):
-            parsed = _parse(item.data, max_bytes)
+        parsed_all = self.pool.map(partial(_parse, max_bytes=max_bytes), [i.data for i in items])
+        for index, (item, parsed) in enumerate(zip(items, parsed_all, strict=True)):
             if isinstance(parsed, str):
                 results[index] = self.quarantine(item, parsed)
             else:
@@ -187,8 +197,8 @@ class Intake:
         results: dict[int, IntakeResult] = {}
         first_of: dict[str, int] = {}  # the same mail twice in one batch: the first counts
         fresh: list[_Prepared] = []
+        _advance(session, [p.item for p in batch])
         for p in batch:
-            _advance(session, p.item)
             if p.key in done:
                 results[p.index] = IntakeResult(Outcome.DUPLICATE, done[p.key])
             elif p.key in first_of:
@@ -309,7 +319,7 @@ class Intake:
                             item.source, key, "sha256:" + sha, Outcome.QUARANTINED, None, now
                         )
                     )
-                _advance(session, item)
+                _advance(session, [item])
             log.warning(
                 "quarantined source=%s ref=%s sha256=%s reason=%s",
                 item.source,
@@ -409,14 +419,19 @@ def _first_entry_by_source_id(session: Session, source_ids: set[str]) -> dict[st
     return dict(rows.all())  # later rows win: ordered newest first, the oldest stays
 
 
-def _advance(session: Session, item: RawItem) -> None:
-    """Move the source's checkpoint past `item`, in the item's own transaction."""
-    if item.position is None:
-        return
-    state = session.get(SourceState, item.source) or SourceState(source=item.source)
-    pos = item.position
-    if state.uidvalidity != pos.uidvalidity:
-        state.uidvalidity, state.last_uid = pos.uidvalidity, pos.uid
-    else:
-        state.last_uid = max(state.last_uid or 0, pos.uid)
-    session.add(state)
+def _advance(session: Session, items: Sequence[RawItem]) -> None:
+    """Move each source's checkpoint past `items`, in the items' own transaction."""
+    furthest: dict[str, Position] = {}
+    for item in items:
+        pos, seen = item.position, furthest.get(item.source)
+        if pos is not None and (
+            seen is None or (pos.uidvalidity, pos.uid) > (seen.uidvalidity, seen.uid)
+        ):
+            furthest[item.source] = pos
+    for source, pos in furthest.items():
+        state = session.get(SourceState, source) or SourceState(source=source)
+        if state.uidvalidity != pos.uidvalidity:
+            state.uidvalidity, state.last_uid = pos.uidvalidity, pos.uid
+        else:
+            state.last_uid = max(state.last_uid or 0, pos.uid)
+        session.add(state)

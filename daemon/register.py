@@ -8,6 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import UsageError
 from aduan.models.numbering import next_register_nos
@@ -19,8 +22,6 @@ from aduan.models.tables import (
     Event,
 )
 from aduan.parsers.classification import Classification
-from sqlalchemy import func
-from sqlmodel import Session, col, select
 
 DAEMON = "daemon"
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
 from aduan.daemon.clock import Clock, utc_now
 from aduan.daemon.config import DEFAULT_MAX_MESSAGE_BYTES, Settings
 from aduan.daemon.errors import SchemaOutdated, SourceUnavailable
@@ -12,10 +16,8 @@ from aduan.daemon.intake import Intake
 from aduan.daemon.sources import Source
 from aduan.daemon.sources.imap import ImapSource
 from aduan.daemon.sources.maildir import MaildirSource
+from aduan.daemon.workers import WorkerPool
 from aduan.models import db
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 
 @dataclass
@@ -30,7 +32,12 @@ class Runtime:
     def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
         engine = open_database(settings)
         store = FileStore(settings.storage.path / "blobs")
-        return cls(settings, engine, store, Intake(engine, settings, store, clock), clock)
+        intake = Intake(engine, settings, store, clock, WorkerPool())
+        return cls(settings, engine, store, intake, clock)
+
+    def close(self) -> None:
+        self.intake.pool.close()
+        self.engine.dispose()
 
     def sources(self) -> list[Source]:
         found: list[Source] = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 
 import schedule
+
 from aduan.daemon.errors import SourceUnavailable
 from aduan.daemon.runtime import Runtime
 from aduan.daemon.sources import PollReport, StopRequested

@@ -6,12 +6,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
 from aduan.daemon.register import count_entries, count_overdue
 from aduan.daemon.sources import PollReport
 from aduan.models.db import transaction
 from aduan.models.tables import OutboxMessage, ProcessedItem, QuarantineItem, SourceState
-from sqlalchemy import Engine, func
-from sqlmodel import Session, select
 
 
 def record_poll_ok(engine: Engine, report: PollReport, now: datetime) -> None:

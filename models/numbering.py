@@ -7,10 +7,11 @@ get consecutive numbers, and a transaction that rolls back gives its number back
 
 from __future__ import annotations
 
-from aduan.models.tables import RegisterCounter
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
+
+from aduan.models.tables import RegisterCounter
 
 
 def next_register_no(session: Session, prefix: str, period: str) -> str:

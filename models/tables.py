@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aduan.models.types import UTCDateTime
 from sqlalchemy import JSON, BigInteger, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from aduan.models.types import UTCDateTime
 
 CHANNELS = ("email", "kotak_saran", "sms", "whatsapp", "telepon", "langsung", "web", "media_sosial")
 # Channels the SOP counts as electronic media: read within 1x24h, answered within 3x24h.

@@ -14,13 +14,14 @@ import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.imapclient import SEEN, SocketTimeout
+
 from aduan.daemon.config import Mailbox
 from aduan.daemon.errors import SourceUnavailable
 from aduan.daemon.intake import Intake, Position, RawItem
 from aduan.daemon.sources import PollReport, StopRequested
-from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
-from imapclient.imapclient import SEEN, SocketTimeout
 
 log = logging.getLogger(__name__)
 

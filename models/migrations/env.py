@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import aduan.models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from alembic import context
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
+
+import aduan.models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 engine: Engine = context.config.attributes["engine"]
 

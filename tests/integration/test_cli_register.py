@@ -19,8 +19,20 @@ def config(tmp_path: Path) -> Path:
 
 
 def test_manual_entry_is_registered_once(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["register", "add", "--channel", "whatsapp", "--text", "Antrian poli gigi lama",
-            "--name", "Budi", "--contact", "0812 3456 7890", "--received-at", "2026-11-20T09:30"]
+    args = [
+        "register",
+        "add",
+        "--channel",
+        "whatsapp",
+        "--text",
+        "Antrian poli gigi lama",
+        "--name",
+        "Budi",
+        "--contact",
+        "0812 3456 7890",
+        "--received-at",
+        "2026-11-20T09:30",
+    ]
     first = aduan(capsys, config, *args)
     assert first.code == 0, first.err
     assert "PKM-" in first.out
@@ -40,7 +52,9 @@ def test_manual_entry_is_registered_once(config: Path, capsys: pytest.CaptureFix
 def test_in_person_entry_has_no_electronic_answer_deadline(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert aduan(capsys, config, "register", "add", "--channel", "langsung", "--text", "x").code == 0
+    assert (
+        aduan(capsys, config, "register", "add", "--channel", "langsung", "--text", "x").code == 0
+    )
     (entry,) = entries(capsys, config)
     assert entry["due"]["answer"] is None
 
@@ -56,9 +70,21 @@ def test_show_prints_the_entry_in_indonesian_or_english(
     assert "Reporter" in shown_en.out
 
 
-def test_list_filters_by_status_since_and_overdue(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    aduan(capsys, config, "register", "add", "--channel", "sms", "--text", "lama",
-          "--received-at", "2026-01-05")
+def test_list_filters_by_status_since_and_overdue(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aduan(
+        capsys,
+        config,
+        "register",
+        "add",
+        "--channel",
+        "sms",
+        "--text",
+        "lama",
+        "--received-at",
+        "2026-01-05",
+    )
     aduan(capsys, config, "register", "add", "--channel", "sms", "--text", "baru")
     assert len(entries(capsys, config)) == 2
     recent = aduan(capsys, config, "register", "list", "--json", "--since", "2026-06-01").json()
@@ -69,7 +95,9 @@ def test_list_filters_by_status_since_and_overdue(config: Path, capsys: pytest.C
     assert aduan(capsys, config, "status", "--json").json()["overdue"] == 1
 
 
-def test_user_errors_have_one_line_and_exit_2(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_user_errors_have_one_line_and_exit_2(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     unknown = aduan(capsys, config, "register", "show", "PKM-2026-11-9999")
     assert unknown.code == 2 and "not found" in unknown.err
     bad_channel = aduan(capsys, config, "register", "add", "--channel", "merpati", "--text", "x")
@@ -87,7 +115,9 @@ def test_db_upgrade_is_idempotent(config: Path, capsys: pytest.CaptureFixture[st
     assert aduan(capsys, config, "db", "upgrade").code == 0
 
 
-def test_status_on_a_fresh_install_is_readable(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_status_on_a_fresh_install_is_readable(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     result = aduan(capsys, config, "status")
     assert result.code == 0
     assert "Register: 0 entri" in result.out

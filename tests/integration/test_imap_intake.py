@@ -20,7 +20,10 @@ class SimulatedCrash(BaseException):
 
 
 def mails(n: int, tag: str = "") -> list[bytes]:
-    return [make_mail(subject=f"Keluhan {tag}{i}", body=f"Antrian lama sekali nomor {tag}{i}.") for i in range(n)]
+    return [
+        make_mail(subject=f"Keluhan {tag}{i}", body=f"Antrian lama sekali nomor {tag}{i}.")
+        for i in range(n)
+    ]
 
 
 def test_each_mail_is_registered_once_and_moved(
@@ -55,15 +58,34 @@ def test_register_numbers_are_consecutive_and_entries_have_the_interface_shape(
     assert numbers == [f"{prefix}{i:04d}" for i in (1, 2, 3)]
     entry = listed[0]
     assert set(entry) >= {
-        "register_no", "received_at", "channel", "source_id", "reporter", "subject", "text",
-        "kind", "unit", "urgent", "confidence", "reasons", "status", "due", "events",
+        "register_no",
+        "received_at",
+        "channel",
+        "source_id",
+        "reporter",
+        "subject",
+        "text",
+        "kind",
+        "unit",
+        "urgent",
+        "confidence",
+        "reasons",
+        "status",
+        "due",
+        "events",
     }
     assert entry["channel"] == "email"
     assert entry["source_id"].startswith("<") and entry["source_id"].endswith(">")
     assert entry["reporter"] == {
-        "name": "Siti Rahmawati", "contact": "siti.rahmawati@example.id", "address": None
+        "name": "Siti Rahmawati",
+        "contact": "siti.rahmawati@example.id",
+        "address": None,
     }
-    assert (entry["kind"], entry["unit"], entry["reasons"]) == ("lainnya", "lainnya", ["belum diklasifikasi"])
+    assert (entry["kind"], entry["unit"], entry["reasons"]) == (
+        "lainnya",
+        "lainnya",
+        ["belum diklasifikasi"],
+    )
     assert entry["status"] == "diterima"
     assert entry["received_at"].endswith("+07:00")
     assert set(entry["due"]) == {"forward", "answer", "resolve"}
@@ -146,7 +168,10 @@ def test_same_mail_delivered_twice_is_one_entry(
 ) -> None:
     acct = imap_account
     mail = make_mail(message_id="<dua-kali@example.id>")
-    relayed = b"Received: from relay.example.id by mx.example.id; Mon, 23 Nov 2026 08:00:00 +0700\r\n" + mail
+    relayed = (
+        b"Received: from relay.example.id by mx.example.id; Mon, 23 Nov 2026 08:00:00 +0700\r\n"
+        + mail
+    )
     dovecot.append(acct.user, acct.password, [mail, relayed])
     config = write_config(tmp_path, acct)
     assert aduan(capsys, config, "run", "--once").code == 0

@@ -44,7 +44,11 @@ def test_mail_dropped_in_new_is_registered_once_and_moved_to_cur(
     assert aduan(capsys, config, "run", "--once").code == 0
     assert len(entries(capsys, config)) == 3
     assert os.listdir(config.parent / "md" / "new") == []
-    assert sorted(os.listdir(config.parent / "md" / "cur")) == ["m0.eml:2,S", "m1.eml:2,S", "m2.eml:2,S"]
+    assert sorted(os.listdir(config.parent / "md" / "cur")) == [
+        "m0.eml:2,S",
+        "m1.eml:2,S",
+        "m2.eml:2,S",
+    ]
 
 
 def test_crash_before_the_move_registers_once(

@@ -4,6 +4,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
 from aduan.daemon.config import load_settings, parse_settings
 from aduan.daemon.errors import ConfigError, ExitCode
 

@@ -4,9 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlmodel import Session
+
 from aduan.models import db
 from aduan.models.numbering import next_register_no
-from sqlmodel import Session
 
 ALLOCATE = """
 import sys
