@@ -13,6 +13,10 @@ from aduan.daemon.cli import main
 from tests.servers.dovecot import ImapAccount
 
 
+class SimulatedCrash(BaseException):
+    """Stands for a power cut: nothing after it runs, no handler catches it."""
+
+
 @dataclass(frozen=True)
 class CliResult:
     code: int

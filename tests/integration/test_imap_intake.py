@@ -10,13 +10,9 @@ from aduan.daemon.sources.imap import ImapSource
 from tests.mailcorpus import autoreply_mails, awkward_mails, make_mail, unparseable_mails
 from tests.servers.dovecot import Dovecot, ImapAccount
 from tests.servers.net import free_port
-from tests.support import aduan, entries, write_config
+from tests.support import SimulatedCrash, aduan, entries, write_config
 
 DONE = "Aduan/Diproses"
-
-
-class SimulatedCrash(BaseException):
-    """Stands for a power cut: nothing after it runs, no handler catches it."""
 
 
 def mails(n: int, tag: str = "") -> list[bytes]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.mailcorpus import make_mail, unparseable_mails
-from tests.support import aduan, entries
+from tests.support import SimulatedCrash, aduan, entries
 
 CONFIG = """
 [database]
@@ -16,10 +16,6 @@ url = "sqlite:///var/aduan.db"
 [maildir]
 path = "md"
 """
-
-
-class SimulatedCrash(BaseException):
-    pass
 
 
 @pytest.fixture
