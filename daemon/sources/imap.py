@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # One FETCH brings at most this many bytes of message bodies into memory.
 FETCH_BYTES = 16 * 1024 * 1024
+# Message sizes are asked for this many UIDs at a time.
+SIZE_SLICE = 500
 
 
 def connect(cfg: Mailbox) -> IMAPClient:
@@ -92,21 +94,22 @@ class ImapSource:
         selected = client.select_folder(self.cfg.folder)
         uidvalidity = int(selected[b"UIDVALIDITY"])
         uids = self._candidates(client, intake, uidvalidity)
-        sizes = (
-            {
-                uid: int(data[b"RFC822.SIZE"])
-                for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
-            }
-            if uids
-            else {}
-        )
-        uids = [uid for uid in uids if uid in sizes]  # expunged meanwhile
         taken = 0
-        for batch in _batches(uids, sizes, self.cfg.batch_size):
+        # Sizes a slice at a time: one FETCH answer for a whole big mailbox costs more memory
+        # than the mail itself.
+        for first in range(0, len(uids), SIZE_SLICE):
             if stop():
                 break
-            self._take_batch(client, intake, uidvalidity, batch, report)
-            taken += len(batch)
+            chunk = uids[first : first + SIZE_SLICE]
+            fetched = client.fetch(chunk, ["RFC822.SIZE"])
+            sizes = {uid: int(data[b"RFC822.SIZE"]) for uid, data in fetched.items()}
+            present = [uid for uid in chunk if uid in sizes]  # others were expunged meanwhile
+            for batch in _batches(present, sizes, self.cfg.batch_size):
+                if stop():
+                    break
+                self._take_batch(client, intake, uidvalidity, batch, report)
+                taken += len(batch)
+            taken += len(chunk) - len(present)
         report.pending = len(uids) - taken
         return report
 
