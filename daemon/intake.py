@@ -270,9 +270,9 @@ class Intake:
 
         def record() -> IntakeResult:
             with transaction(self.engine) as session:
-                done = _processed(session, key)
-                if done is not None:
-                    return IntakeResult(Outcome.DUPLICATE, _register_no(session, done.entry_id))
+                done = _registered_keys(session, {key})
+                if key in done:
+                    return IntakeResult(Outcome.DUPLICATE, done[key])
                 draft = EntryDraft(
                     received_at=item.received_at,
                     channel=item.channel,
@@ -302,7 +302,7 @@ class Intake:
 
         def record() -> IntakeResult:
             with transaction(self.engine) as session:
-                if _processed(session, key) is None:
+                if key not in _registered_keys(session, {key}):
                     session.add(
                         QuarantineItem(
                             source=item.source,
@@ -375,10 +375,6 @@ def _entry_id(session: Session, register_no: str | None) -> int | None:
     return None if entry is None else entry.id
 
 
-def _processed(session: Session, key: str) -> ProcessedItem | None:
-    return session.exec(select(ProcessedItem).where(ProcessedItem.dedupe_key == key)).first()
-
-
 def _processed_row(
     source: str, key: str, source_id: str, outcome: Outcome, entry_id: int | None, now: datetime
 ) -> ProcessedItem:
@@ -390,13 +386,6 @@ def _processed_row(
         entry_id=entry_id,
         at=now,
     )
-
-
-def _register_no(session: Session, entry_id: int | None) -> str | None:
-    if entry_id is None:
-        return None
-    entry = session.get(Entry, entry_id)
-    return None if entry is None else entry.register_no
 
 
 def _registered_keys(session: Session, keys: set[str]) -> dict[str, str | None]:

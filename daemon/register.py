@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from aduan.daemon.config import Settings
@@ -151,15 +151,7 @@ def list_entries(
     if since is not None:
         query = query.where(Entry.received_at >= since)
     if overdue_at is not None:
-        query = query.where(col(Entry.status).in_(OPEN_STATUSES)).where(
-            (col(Entry.due_resolve) < overdue_at)
-            | ((col(Entry.status) == "diterima") & (col(Entry.due_forward) < overdue_at))
-            | (
-                col(Entry.due_answer).is_not(None)
-                & (col(Entry.due_answer) < overdue_at)
-                & col(Entry.response).is_(None)
-            )
-        )
+        query = query.where(_overdue(overdue_at))
     query = query.order_by(col(Entry.received_at).desc(), col(Entry.id).desc())
     if limit is not None:
         query = query.limit(limit)
@@ -167,7 +159,20 @@ def list_entries(
 
 
 def count_overdue(session: Session, now: datetime) -> int:
-    return len(list_entries(session, overdue_at=now))
+    return session.exec(select(func.count()).select_from(Entry).where(_overdue(now))).one()
+
+
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    """Open entries past any of their due dates."""
+    return col(Entry.status).in_(OPEN_STATUSES) & (
+        (col(Entry.due_resolve) < now)
+        | ((col(Entry.status) == "diterima") & (col(Entry.due_forward) < now))
+        | (
+            col(Entry.due_answer).is_not(None)
+            & (col(Entry.due_answer) < now)
+            & col(Entry.response).is_(None)
+        )
+    )
 
 
 def count_entries(session: Session) -> int:
