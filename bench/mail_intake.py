@@ -31,26 +31,34 @@ RSS_CHECKPOINT = 2000
 
 # Runs in a fresh process so its memory is the daemon's, not this script's corpus.
 INTAKE = """
-import json, resource, sys, time
+import json, sys, time
+from pathlib import Path
 from aduan.daemon.config import load_settings
 from aduan.daemon.runtime import Runtime
 from aduan.daemon.service import run_pass
 
-runtime = Runtime.open(load_settings(__import__("pathlib").Path(sys.argv[1])))
+def peak_rss_kb():
+    # VmHWM, not getrusage's ru_maxrss: that one keeps the parent's peak across fork + exec,
+    # so it would report the benchmark's corpus, not the daemon.
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
+runtime = Runtime.open(load_settings(Path(sys.argv[1])))
 checkpoint = int(sys.argv[2])
 seen = 0
 rss_at_checkpoint = None
-take = runtime.intake.take_mails
+record = runtime.intake.record_mails
 
-def counting(items, **kw):
+def counting(batch):
     global seen, rss_at_checkpoint
-    results = take(items, **kw)
-    seen += len(items)
+    results = record(batch)
+    seen += len(batch.items)
     if rss_at_checkpoint is None and seen >= checkpoint:
-        rss_at_checkpoint = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss_at_checkpoint = peak_rss_kb()
     return results
 
-runtime.intake.take_mails = counting
+runtime.intake.record_mails = counting
 start = time.perf_counter()
 result = run_pass(runtime)
 elapsed = time.perf_counter() - start
@@ -61,7 +69,7 @@ for report in result.reports:
 print(json.dumps({
     "seconds": elapsed, "outcomes": outcomes, "failures": [str(f) for f in result.failures],
     "rss_checkpoint_kb": rss_at_checkpoint,
-    "rss_end_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "rss_end_kb": peak_rss_kb(),
 }))
 """
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -33,7 +33,7 @@ from aduan.daemon.register import (
     create_entries,
     create_entry,
 )
-from aduan.daemon.workers import WorkerPool
+from aduan.daemon.workers import Pending, WorkerPool
 from aduan.models.db import transaction
 from aduan.models.tables import Entry, ProcessedItem, QuarantineItem, SourceState
 from aduan.parsers.classification import UNCLASSIFIED
@@ -107,8 +107,16 @@ class _Prepared:
     def source_id(self) -> str:
         return mail_source_id(self.mail, self.item.data)
 
-    def processed(self, outcome: Outcome, entry_id: int | None, now: datetime) -> ProcessedItem:
+    def processed(self, outcome: Outcome, entry_id: int | None, now: datetime) -> dict[str, Any]:
         return _processed_row(self.item.source, self.key, self.source_id, outcome, entry_id, now)
+
+
+@dataclass(frozen=True)
+class ParsingBatch:
+    """Mails handed to the workers; `Intake.record_mails` waits for them and records them."""
+
+    items: Sequence[RawItem]
+    parsed: Pending[_Parsed | str]
 
 
 _T = TypeVar("_T")
@@ -143,36 +151,39 @@ class Intake:
     def take_mails(
         self, items: Sequence[RawItem], *, max_bytes: int | None = None
     ) -> list[IntakeResult]:
-        """Register, skip or quarantine each mail, in order; one commit for the whole batch.
+        """Register, skip or quarantine each mail, in order; one commit for the whole batch."""
+        return self.record_mails(self.parse_mails(items, max_bytes=max_bytes))
+
+    def parse_mails(
+        self, items: Sequence[RawItem], *, max_bytes: int | None = None
+    ) -> ParsingBatch:
+        """Start parsing `items` on the workers; the caller may fetch the next batch meanwhile."""
+        parse = partial(_parse, max_bytes=max_bytes, store=self.store)
+        return ParsingBatch(items, self.pool.submit(parse, [item.data for item in items]))
+
+    def record_mails(self, batch: ParsingBatch) -> list[IntakeResult]:
+        """The outcome of each mail of `batch`, in order, committed in one transaction.
 
         One commit per batch keeps fsyncs off the per-mail path; the source marks the batch
         only after it, so a crash re-takes the whole batch and the dedupe keys recognise it.
         """
+        items = batch.items
         results: dict[int, IntakeResult] = {}
-        batch: list[_Prepared] = []
-        parsed_all = self.pool.map(partial(_parse, max_bytes=max_bytes), [i.data for i in items])
-        for index, (item, parsed) in enumerate(zip(items, parsed_all, strict=True)):
+        prepared: list[_Prepared] = []
+        for index, (item, parsed) in enumerate(zip(items, batch.parsed.result(), strict=True)):
             if isinstance(parsed, str):
                 results[index] = self.quarantine(item, parsed)
             else:
-                batch.append(_Prepared(index, item, parsed, self._store_files(parsed)))
+                prepared.append(_Prepared(index, item, parsed.mail, parsed.files))
         try:
-            results.update(self._record(batch))
+            results.update(self._record(prepared))
         except IntegrityError:
             # Another process committed some of these meanwhile: one at a time, each then
             # sees the other's commit and counts it as a duplicate.
             log.info("concurrent intake of the same items; taking them one by one")
-            for prepared in batch:
-                results.update(self._retrying(partial(self._record, [prepared])))
+            for one in prepared:
+                results.update(self._retrying(partial(self._record, [one])))
         return [results[index] for index in range(len(items))]
-
-    def _store_files(self, mail: Mail) -> tuple[StoredFile, ...]:
-        # Before the transaction: content-addressed and idempotent, so a rollback leaves only
-        # a harmless copy.
-        return tuple(
-            StoredFile(self.store.put(a.data), a.filename, a.content_type, len(a.data))
-            for a in mail.attachments
-        )
 
     def _record(self, batch: Sequence[_Prepared]) -> dict[int, IntakeResult]:
         now = self.clock()
@@ -197,6 +208,7 @@ class Intake:
         results: dict[int, IntakeResult] = {}
         first_of: dict[str, int] = {}  # the same mail twice in one batch: the first counts
         fresh: list[_Prepared] = []
+        processed: list[dict[str, Any]] = []
         _advance(session, [p.item for p in batch])
         for p in batch:
             if p.key in done:
@@ -205,7 +217,7 @@ class Intake:
                 continue
             elif p.mail.auto is not None:
                 outcome = Outcome.BOUNCE if p.mail.auto == "bounce" else Outcome.AUTOREPLY
-                session.add(p.processed(outcome, None, now))
+                processed.append(p.processed(outcome, None, now))
                 results[p.index] = IntakeResult(outcome)
             else:
                 fresh.append(p)
@@ -213,14 +225,15 @@ class Intake:
         entries = create_entries(session, self.settings, [_draft(p) for p in fresh], now)
         twins = _first_entry_by_source_id(session, {p.source_id for p in fresh})
         for p, entry in zip(fresh, entries, strict=True):
-            assert entry.id is not None
-            session.add(p.processed(Outcome.REGISTERED, entry.id, now))
+            processed.append(p.processed(Outcome.REGISTERED, entry.id, now))
             results[p.index] = IntakeResult(Outcome.REGISTERED, entry.register_no)
             twin = twins.get(entry.source_id, entry.register_no)
             if p.mail.message_id and twin != entry.register_no:
                 # Same Message-ID, different content: two mails. Register both and say so.
                 detail = f"Message-ID sama dengan {twin}, isi berbeda"
                 add_event(session, entry.id, now, "same_message_id", DAEMON, detail)
+        if processed:
+            session.execute(insert(ProcessedItem), processed)
         for p in batch:
             if p.index not in results:
                 first = results[first_of[p.key]]
@@ -240,7 +253,7 @@ class Intake:
         if row.status != "karantina":
             raise UsageError(f"quarantine item {quarantine_id} was already processed")
         item = RawItem(row.source, row.source_ref, self.store.get(row.sha256), row.created_at)
-        parsed = _parse(item.data, max_bytes)
+        parsed = _parse(item.data, max_bytes, self.store)
         result = (
             IntakeResult(Outcome.QUARANTINED)
             if isinstance(parsed, str)
@@ -285,8 +298,9 @@ class Intake:
                     notes=(("entered", f"dicatat manual oleh {item.by}"),),
                 )
                 entry = create_entry(session, self.settings, draft, now)
-                session.add(
-                    _processed_row("manual", key, source_id, Outcome.REGISTERED, entry.id, now)
+                session.execute(
+                    insert(ProcessedItem),
+                    [_processed_row("manual", key, source_id, Outcome.REGISTERED, entry.id, now)],
                 )
                 register_no = entry.register_no
             log.info("registered %s source=manual channel=%s", register_no, item.channel)
@@ -314,11 +328,10 @@ class Intake:
                             updated_at=now,
                         )
                     )
-                    session.add(
-                        _processed_row(
-                            item.source, key, "sha256:" + sha, Outcome.QUARANTINED, None, now
-                        )
+                    row = _processed_row(
+                        item.source, key, "sha256:" + sha, Outcome.QUARANTINED, None, now
                     )
+                    session.execute(insert(ProcessedItem), [row])
                 _advance(session, [item])
             log.warning(
                 "quarantined source=%s ref=%s sha256=%s reason=%s",
@@ -358,14 +371,30 @@ def _draft(p: _Prepared) -> EntryDraft:
     )
 
 
-def _parse(data: bytes, max_bytes: int | None) -> Mail | str:
-    """The parsed mail, or why it cannot be registered (a reason for the quarantine)."""
+@dataclass(frozen=True)
+class _Parsed:
+    mail: Mail  # without its attachments' bytes: those are in `files` now
+    files: tuple[StoredFile, ...]
+
+
+def _parse(data: bytes, max_bytes: int | None, store: FileStore) -> _Parsed | str:
+    """The parsed mail with its attachments stored, or why it cannot be registered.
+
+    Runs on the workers. Storing there is safe (content-addressed and idempotent, so a later
+    rollback leaves only a harmless copy), spreads the fsyncs over the workers, and keeps
+    the attachments' bytes from travelling back to the main process.
+    """
     if max_bytes is not None and len(data) > max_bytes:
         return f"message of {len(data)} bytes exceeds the limit of {max_bytes}"
     try:
-        return parse_mail(data)
+        mail = parse_mail(data)
     except MailParseError as exc:
         return str(exc)
+    files = tuple(
+        StoredFile(store.put(a.data), a.filename, a.content_type, len(a.data))
+        for a in mail.attachments
+    )
+    return _Parsed(replace(mail, attachments=()), files)
 
 
 def _entry_id(session: Session, register_no: str | None) -> int | None:
@@ -377,15 +406,15 @@ def _entry_id(session: Session, register_no: str | None) -> int | None:
 
 def _processed_row(
     source: str, key: str, source_id: str, outcome: Outcome, entry_id: int | None, now: datetime
-) -> ProcessedItem:
-    return ProcessedItem(
-        dedupe_key=key,
-        source=source,
-        source_id=source_id,
-        outcome=outcome.value,
-        entry_id=entry_id,
-        at=now,
-    )
+) -> dict[str, Any]:
+    return {
+        "dedupe_key": key,
+        "source": source,
+        "source_id": source_id,
+        "outcome": outcome.value,
+        "entry_id": entry_id,
+        "at": now,
+    }
 
 
 def _registered_keys(session: Session, keys: set[str]) -> dict[str, str | None]:

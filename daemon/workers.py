@@ -1,7 +1,8 @@
 """CPU-heavy pure work (parsing now, OCR later) on every core, in worker processes.
 
-Only pure functions run there: bytes in, typed values out. Database writes stay in the main
-process, so the register keeps one writer per daemon.
+Only pure functions run there (bytes in, typed values out), plus writes to the
+content-addressed file store, which are idempotent. Database writes stay in the main process,
+so the register keeps one writer per daemon.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
@@ -19,21 +20,39 @@ _Out = TypeVar("_Out")
 MIN_PARALLEL = 16
 
 
+class Pending(Generic[_Out]):
+    """Results being computed; `result()` waits for them (or computes them, when inline)."""
+
+    def __init__(self, compute: Callable[[], list[_Out]]) -> None:
+        self._compute = compute
+        self._results: list[_Out] | None = None
+
+    def result(self) -> list[_Out]:
+        if self._results is None:
+            self._results = self._compute()
+        return self._results
+
+
 class WorkerPool:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._executor: ProcessPoolExecutor | None = None
 
-    def map(self, fn: Callable[[_In], _Out], items: Sequence[_In]) -> list[_Out]:
-        """`[fn(x) for x in items]`, in order; on the workers when that pays."""
+    def submit(self, fn: Callable[[_In], _Out], items: Sequence[_In]) -> Pending[_Out]:
+        """Start `[fn(x) for x in items]` on the workers and return at once.
+
+        Small batches are not worth the trip: they are computed inline, when asked for.
+        """
         if self.workers < 2 or len(items) < MIN_PARALLEL:
-            return [fn(item) for item in items]
+            return Pending(lambda: [fn(item) for item in items])
         if self._executor is None:
             # spawn, not fork: the main process holds database connections and sockets.
             context = multiprocessing.get_context("spawn")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
         chunk = max(1, len(items) // (self.workers * 4))
-        return list(self._executor.map(fn, items, chunksize=chunk))
+        # Executor.map submits every chunk now; the iterator only collects the results.
+        results = self._executor.map(fn, items, chunksize=chunk)
+        return Pending(lambda: list(results))
 
     def close(self) -> None:
         if self._executor is not None:

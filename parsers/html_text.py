@@ -31,7 +31,7 @@ def html_to_text(html: str) -> str:
     chunks: list[str] = []
     # An explicit stack of elements and closing markers, never tree surgery: bs4's
     # insert_after() is linear in the subtree, so deeply nested mail HTML went quadratic.
-    stack: list[PageElement | str] = [BeautifulSoup(html, "html.parser")]
+    stack: list[PageElement | str] = [BeautifulSoup(html, "lxml")]
     while stack:
         item = stack.pop()
         if isinstance(item, Tag):

@@ -20,13 +20,14 @@ from imapclient.imapclient import SEEN, SocketTimeout
 
 from aduan.daemon.config import Mailbox
 from aduan.daemon.errors import SourceUnavailable
-from aduan.daemon.intake import Intake, Position, RawItem
+from aduan.daemon.intake import Intake, ParsingBatch, Position, RawItem
 from aduan.daemon.sources import PollReport, StopRequested
 
 log = logging.getLogger(__name__)
 
-# One FETCH brings at most this many bytes of message bodies into memory.
-FETCH_BYTES = 16 * 1024 * 1024
+# One FETCH brings at most this many bytes of message bodies into memory; two batches are
+# in hand at a time (one parsing, one recording).
+FETCH_BYTES = 8 * 1024 * 1024
 # Message sizes are asked for this many UIDs at a time.
 SIZE_SLICE = 500
 
@@ -95,23 +96,32 @@ class ImapSource:
         uidvalidity = int(selected[b"UIDVALIDITY"])
         uids = self._candidates(client, intake, uidvalidity)
         taken = 0
+        # A pipeline one batch deep: the workers parse batch N+1 while this process records
+        # batch N. Batch N is marked only after its commit, as always.
+        in_flight: ParsingBatch | None = None
+        for batch in self._batches(client, uids):
+            if stop():
+                break
+            parsing = self._fetch(client, intake, uidvalidity, batch)
+            if in_flight is not None:
+                self._finish(client, intake, in_flight, report)
+            in_flight = parsing
+            taken += len(batch)
+        if in_flight is not None:
+            self._finish(client, intake, in_flight, report)
+        report.pending = len(uids) - taken
+        return report
+
+    def _batches(self, client: IMAPClient, uids: list[int]) -> Iterator[list[int]]:
+        """`uids` in batches bounded by count and by bytes."""
         # Sizes a slice at a time: one FETCH answer for a whole big mailbox costs more memory
         # than the mail itself.
         for first in range(0, len(uids), SIZE_SLICE):
-            if stop():
-                break
             chunk = uids[first : first + SIZE_SLICE]
             fetched = client.fetch(chunk, ["RFC822.SIZE"])
+            # A UID missing here was expunged meanwhile; the body FETCH will skip it too.
             sizes = {uid: int(data[b"RFC822.SIZE"]) for uid, data in fetched.items()}
-            present = [uid for uid in chunk if uid in sizes]  # others were expunged meanwhile
-            for batch in _batches(present, sizes, self.cfg.batch_size):
-                if stop():
-                    break
-                self._take_batch(client, intake, uidvalidity, batch, report)
-                taken += len(batch)
-            taken += len(chunk) - len(present)
-        report.pending = len(uids) - taken
-        return report
+            yield from _batches(chunk, sizes, self.cfg.batch_size)
 
     def _candidates(self, client: IMAPClient, intake: Intake, uidvalidity: int) -> list[int]:
         if self.cfg.done_folder:
@@ -123,17 +133,11 @@ class ImapSource:
         after = [u for u in client.search(["UID", f"{last.uid + 1}:*"]) if u > last.uid]
         return sorted(set(after) | set(client.search(["UNSEEN", "NOT", "DELETED"])))
 
-    def _take_batch(
-        self,
-        client: IMAPClient,
-        intake: Intake,
-        uidvalidity: int,
-        batch: list[int],
-        report: PollReport,
-    ) -> None:
+    def _fetch(
+        self, client: IMAPClient, intake: Intake, uidvalidity: int, batch: list[int]
+    ) -> ParsingBatch:
         fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
         # A UID missing from the answer was expunged by someone else meanwhile.
-        handled = [uid for uid in batch if uid in fetched]
         items = [
             RawItem(
                 source=self.name,
@@ -142,11 +146,18 @@ class ImapSource:
                 received_at=_aware(fetched[uid].get(b"INTERNALDATE"), intake),
                 position=Position(uidvalidity, uid),
             )
-            for uid in handled
+            for uid in batch
+            if uid in fetched
         ]
-        for result in intake.take_mails(items, max_bytes=self.cfg.max_message_bytes):
+        return intake.parse_mails(items, max_bytes=self.cfg.max_message_bytes)
+
+    def _finish(
+        self, client: IMAPClient, intake: Intake, batch: ParsingBatch, report: PollReport
+    ) -> None:
+        for result in intake.record_mails(batch):
             report.add(result)
-        self._mark_done(client, handled)
+        positions = (item.position for item in batch.items)
+        self._mark_done(client, [pos.uid for pos in positions if pos is not None])
 
     def _mark_done(self, client: IMAPClient, uids: list[int]) -> None:
         if not uids:
@@ -169,11 +180,11 @@ def _batches(uids: list[int], sizes: dict[int, int], most: int) -> Iterator[list
     batch: list[int] = []
     total = 0
     for uid in uids:
-        if batch and (len(batch) >= most or total + sizes[uid] > FETCH_BYTES):
+        if batch and (len(batch) >= most or total + sizes.get(uid, 0) > FETCH_BYTES):
             yield batch
             batch, total = [], 0
         batch.append(uid)
-        total += sizes[uid]
+        total += sizes.get(uid, 0)
     if batch:
         yield batch
 
