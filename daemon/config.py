@@ -110,11 +110,36 @@ class Smtp(_Section):
         return _secret(self.password, self.password_file, ENV_SMTP_PASSWORD, "smtp")
 
 
+_CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+ClockTime = Annotated[str, Field(pattern=_CLOCK_TIME)]
+Weekday = Literal["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"]
+WEEKDAYS: tuple[Weekday, ...] = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+
+
 class Escalation(_Section):
     quality_team: list[str] = []
     head: list[str] = []
     acknowledge: bool = True
     units: dict[str, list[str]] = {}
+    # Kinds mailed to the quality team as soon as they are registered; the others (praise,
+    # by default) wait for the next digest. Urgent entries always go at once.
+    immediate: list[Literal["keluhan", "saran", "pujian", "pertanyaan", "lainnya"]] = [
+        "keluhan",
+        "saran",
+        "pertanyaan",
+    ]
+    digest_times: list[ClockTime] = ["07:30"]  # facility time; a digest only when it has news
+    weekly_day: Weekday = "senin"  # the weekly digest of open entries
+    weekly_time: ClockTime = "07:30"
+    acknowledge_per_day: Annotated[int, Field(ge=0)] = 1  # per sender: no mail loops
+    remind_answer_hours: Annotated[int, Field(ge=0)] = 12  # before due.answer; 0: no reminder
+    remind_resolve_days: Annotated[int, Field(ge=0)] = 7  # before due.resolve; 0: no reminder
+    templates: Path | None = None  # a folder whose *.j2 files replace the built-in templates
+
+
+class Classification(_Section):
+    lexicon: Path | None = None  # the facility's additions to the built-in lexicon.toml
+    train_time: ClockTime = "02:00"  # daily retraining from staff corrections
 
 
 class Deadlines(_Section):
@@ -137,6 +162,7 @@ class Settings(_Section):
     scans: Scans = Scans()
     smtp: Smtp = Smtp()
     escalation: Escalation = Escalation()
+    classification: Classification = Classification()
     deadlines: Deadlines = Deadlines()
     storage: Storage = Storage()
     source: str = "bawaan"  # where the settings came from, for messages; not a TOML key
@@ -226,6 +252,12 @@ def _anchor(settings: Settings, base: Path) -> Settings:
             }
         ),
         "storage": settings.storage.model_copy(update={"path": fix(settings.storage.path)}),
+        "escalation": settings.escalation.model_copy(
+            update={"templates": fix_opt(settings.escalation.templates)}
+        ),
+        "classification": settings.classification.model_copy(
+            update={"lexicon": fix_opt(settings.classification.lexicon)}
+        ),
     }
     if settings.maildir is not None:
         updates["maildir"] = settings.maildir.model_copy(

@@ -17,6 +17,7 @@ from aduan.models.numbering import next_register_nos
 from aduan.models.tables import (
     ELECTRONIC_CHANNELS,
     OPEN_STATUSES,
+    STATUSES,
     Entry,
     EntryFile,
     Event,
@@ -160,6 +161,93 @@ def get_entry(session: Session, register_no: str) -> Entry:
     if entry is None:
         raise UsageError(f"register number {register_no} not found; see `aduan register list`")
     return entry
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a person says the classifier should have said; None leaves a label as it is."""
+
+    kind: str | None = None
+    unit: str | None = None
+    urgent: bool | None = None
+
+
+def correct_entry(
+    session: Session, register_no: str, fix: Correction, by: str, now: datetime
+) -> list[str]:
+    """Apply a staff correction and record it as a `corrected` event (the training signal).
+
+    Returns the changes made, in words; none when the labels already were so.
+    """
+    entry = get_entry(session, register_no)
+    changes: list[str] = []
+    if fix.kind is not None and fix.kind != entry.kind:
+        changes.append(f"jenis: {entry.kind} → {fix.kind}")
+        # Spam is the one kind that decides the status; a person undoing it reopens the entry.
+        if entry.status == "bukan_aduan" and fix.kind != "lainnya":
+            entry.status = "diterima"
+        entry.kind = fix.kind
+    if fix.unit is not None and fix.unit != entry.unit:
+        changes.append(f"unit: {entry.unit} → {fix.unit}")
+        entry.unit = fix.unit
+    if fix.urgent is not None and fix.urgent != entry.urgent:
+        changes.append(f"mendesak: {_yes_no(entry.urgent)} → {_yes_no(fix.urgent)}")
+        entry.urgent = fix.urgent
+    if changes:
+        entry.reasons = [*entry.reasons, f"dikoreksi oleh {by}"]
+        session.add(entry)
+        assert entry.id is not None
+        add_event(session, entry.id, now, "corrected", by, "; ".join(changes))
+    return changes
+
+
+@dataclass(frozen=True)
+class Update:
+    """Progress on an entry; None leaves a field as it is."""
+
+    status: str | None = None
+    response: str | None = None
+    rtl: str | None = None
+    note: str | None = None
+
+
+def update_entry(
+    session: Session, register_no: str, update: Update, by: str, now: datetime
+) -> Entry:
+    """Record progress: follow-up plan (RTL), answer, status, note; each an event.
+
+    Setting an RTL moves an entry not yet followed up to `ditindaklanjuti`, and an answer
+    moves it to `selesai`, as the SOP's register columns read; an explicit status wins.
+    """
+    entry = get_entry(session, register_no)
+    assert entry.id is not None
+    if update.status is not None and update.status not in STATUSES:
+        raise UsageError(
+            f"status {update.status!r} is not known; use one of: {', '.join(STATUSES)}"
+        )
+    status = entry.status
+    if update.rtl is not None:
+        entry.rtl = update.rtl
+        add_event(session, entry.id, now, "rtl", by, update.rtl)
+        if status in ("diterima", "diteruskan"):
+            status = "ditindaklanjuti"
+    if update.response is not None:
+        entry.response = update.response
+        add_event(session, entry.id, now, "response", by, update.response)
+        if status in OPEN_STATUSES:
+            status = "selesai"
+    if update.note is not None:
+        add_event(session, entry.id, now, "note", by, update.note)
+    status = update.status or status
+    if status != entry.status:
+        add_event(session, entry.id, now, "status", by, f"{entry.status} → {status}")
+        entry.status = status
+    session.add(entry)
+    return entry
+
+
+def _yes_no(value: bool) -> str:
+    return "ya" if value else "tidak"
 
 
 def list_entries(
