@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from email.errors import HeaderParseError
 from email.header import decode_header
 from email.message import Message
+from email.parser import HeaderParser
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -52,6 +53,8 @@ class Mail:
     forwarded_by: str | None = None  # address of whoever forwarded the complaint to us
     attachments: tuple[Attachment, ...] = field(default=())
     fingerprint: str = ""  # sha256 hex of the content, blind to transport headers
+    # For a bounce: Message-IDs (with angle brackets) of the mail it reports as undelivered.
+    reported_ids: tuple[str, ...] = ()
 
 
 # mail-parser logs routine structure ("Email content 'mixed' not handled") as warnings, and
@@ -115,6 +118,24 @@ _AUTO_PRECEDENCE = frozenset({"bulk", "junk", "list", "auto_reply"})
 _AUTO_SUPPRESS = frozenset({"all", "oof", "autoreply"})
 _AUTORESPONDER_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponse")
 _LIST_HEADERS = ("List-Id", "List-Unsubscribe")
+# Parts of a delivery report that return the undelivered mail, or only its header block.
+_RETURNED_TYPES = frozenset(
+    {
+        "message/rfc822",
+        "message/global",
+        "text/rfc822-headers",
+        "message/rfc822-headers",  # not registered, but written by some MTAs
+        "message/global-headers",
+    },
+)
+_DELIVERY_STATUS = "message/delivery-status"
+# RFC 3464 actions; only "failed" means the mail will never arrive.
+_FAILED_ACTION = "failed"
+# Exim and qmail bounces quote the returned headers in the text, possibly folded or ">"-quoted.
+_QUOTED_MESSAGE_ID = re.compile(
+    r"^[ \t>]*message-id[ \t]*:[ \t]*(?:\n[ \t]+)?(<[^<>\s]+>)",
+    re.I | re.M,
+)
 
 
 @dataclass
@@ -193,6 +214,7 @@ def parse_mail(raw: bytes) -> Mail:
         forwarded_by=forwarded_by,
         attachments=tuple(attachments),
         fingerprint=_fingerprint(message_id, letter, attachments),
+        reported_ids=_reported_ids(message, headers, letter.text) if auto == "bounce" else (),
     )
 
 
@@ -425,6 +447,91 @@ def _local_part(address_header: str) -> str:
 
 def _null_return_path(headers: _Headers) -> bool:
     return any("".join(value.split()) == "<>" for value in headers.all("Return-Path"))
+
+
+def _reported_ids(message: Message, headers: _Headers, text: str) -> tuple[str, ...]:
+    """Message-IDs of the mail a bounce reports as undelivered, from the surest source."""
+    report = _Report.read(message)
+    if not report.failed:
+        return ()
+    if report.message_ids:
+        return report.message_ids
+    # In-Reply-To names the bounced mail itself. References also lists that mail's ancestors
+    # (Gmail copies the whole chain), which were delivered: only its last entry is the mail.
+    replied = _message_ids(headers, "In-Reply-To") or _message_ids(headers, "References")[-1:]
+    if replied:
+        return replied
+    return tuple(dict.fromkeys(_QUOTED_MESSAGE_ID.findall(text)))
+
+
+@dataclass(frozen=True)
+class _Report:
+    """What the machine-readable parts of a delivery report say."""
+
+    message_ids: tuple[str, ...]  # of the returned mail, from its headers or the report fields
+    failed: bool  # False for delay and success notices, read receipts and abuse reports
+
+    @classmethod
+    def read(cls, root: Message) -> _Report:
+        ids: list[str] = []
+        actions: list[str] = []
+        report_types: set[str] = set()
+        # Only multipart containers are opened: a message/rfc822 inside the returned mail
+        # (a complaint attached to our escalation) is not what bounced.
+        stack = [root]
+        while stack:
+            part = stack.pop()
+            content_type = part.get_content_type()
+            if content_type in _RETURNED_TYPES:
+                ids.append(_returned_message_id(part) or "")
+            elif content_type == _DELIVERY_STATUS:
+                blocks = _status_blocks(part)
+                # Gmail names the returned mail in the per-message block.
+                ids.extend(
+                    _message_id(block.first("X-Original-Message-ID")) or "" for block in blocks
+                )
+                actions.extend(
+                    _first_token(value) for block in blocks for value in block.all("Action")
+                )
+            elif part.get_content_maintype() == "multipart":
+                stack.extend(reversed(_subparts(part)))
+            if content_type in _REPORT_TYPES:
+                report_types.add(content_type)
+        if _DELIVERY_STATUS in report_types:
+            # A status part without any Action field is unreadable: trust the bounce verdict.
+            failed = not actions or _FAILED_ACTION in actions
+        else:
+            # Read receipts and abuse reports say the mail arrived; a bounce with no report part
+            # at all (Exim, qmail) is always a failure.
+            failed = not report_types - {"text/rfc822-headers"}
+        found = (value for value in ids if _MESSAGE_ID.fullmatch(value))
+        return cls(message_ids=tuple(dict.fromkeys(found)), failed=failed)
+
+
+def _returned_message_id(part: Message) -> str | None:
+    inner = _enclosed_message(part)
+    if inner is not None and inner.keys():
+        return _message_id(_Headers(inner).first("Message-ID"))
+    if inner is not None:
+        # The email package ignores a Content-Transfer-Encoding on message/*: a base64 or
+        # quoted-printable returned mail becomes a headerless message holding the encoded text.
+        payload = inner.get_payload()
+        carrier = Message()
+        carrier["Content-Transfer-Encoding"] = _Headers(part).first("Content-Transfer-Encoding")
+        carrier.set_payload(payload if isinstance(payload, str) else "")
+        part = carrier
+    # text/rfc822-headers, or anything else the email package left as text.
+    returned = HeaderParser().parsestr(_decode_text(part).lstrip(), headersonly=True)
+    return _message_id(_Headers(returned).first("Message-ID"))
+
+
+def _status_blocks(part: Message) -> list[_Headers]:
+    """The field blocks of a message/delivery-status part, parsed or (when encoded) not."""
+    blocks = _subparts(part)
+    if not blocks and not part.is_multipart():
+        text = _decode_text(part).replace("\r\n", "\n")
+        blocks = [HeaderParser().parsestr(chunk.lstrip()) for chunk in text.split("\n\n")]
+    return [_Headers(block) for block in blocks]
 
 
 def _unwrap_forwards(letter: _Letter) -> tuple[_Letter, str | None]:

@@ -623,3 +623,313 @@ def test_mailparser_noise_is_not_logged(caplog: pytest.LogCaptureFixture) -> Non
         ),
     )
     assert not [record for record in caplog.records if record.name.startswith("mailparser")]
+
+
+# --- bounces: which of our mails they report ----------------------------------------------
+
+ESCALATION_ID = "<eskalasi.ADU-2026-11-0001.1@puskesmas.example>"
+ACKNOWLEDGEMENT_ID = "<terima.ADU-2026-11-0001.1@puskesmas.example>"
+COMPLAINT_ID = "<CAKx9f=siti.rahmawati@mail.gmail.com>"
+
+OUR_ESCALATION = f"""Return-Path: <pengaduan@puskesmas.example>
+Received: from aduan.puskesmas.example (localhost [127.0.0.1])
+\tby mx.puskesmas.example (Postfix) with ESMTP id 4XyZ1a2b3c; Mon, 23 Nov 2026 08:20:00 +0700
+Message-ID: {ESCALATION_ID}
+Date: Mon, 23 Nov 2026 08:20:00 +0700
+From: Pengaduan Puskesmas Contoh <pengaduan@puskesmas.example>
+To: mutu@dinkes.example
+Subject: [ADU-2026-11-0001] Aduan baru: pendaftaran
+Auto-Submitted: auto-generated
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Aduan baru ADU-2026-11-0001 menunggu tindak lanjut tim mutu.
+"""
+
+POSTFIX_NOTICE = """This is the mail system at host mx.puskesmas.example.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+<mutu@dinkes.example>: host mx.dinkes.example[203.0.113.7] said: 550 5.1.1
+    <mutu@dinkes.example>: Recipient address rejected: User unknown (in reply
+    to RCPT TO command)
+"""
+
+
+def postfix_bounce(returned_type: str, returned: str, *, action: str = "failed") -> bytes:
+    """A Postfix non-delivery report; `returned` is the body of its third part."""
+    boundary = "4XyZ1a2b3c.1795400401/mx.puskesmas.example"
+    return raw(
+        f"""Return-Path: <>
+Received: by mx.puskesmas.example (Postfix) id 4XyZ1a2b3c; Mon, 23 Nov 2026 08:20:01 +0700
+Date: Mon, 23 Nov 2026 08:20:01 +0700
+From: MAILER-DAEMON@mx.puskesmas.example (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: pengaduan@puskesmas.example
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+\tboundary="{boundary}"
+Content-Transfer-Encoding: 8bit
+Message-Id: <20261123012001.4XyZ1a2b3c@mx.puskesmas.example>
+
+This is a MIME-encapsulated message.
+
+--{boundary}
+Content-Description: Notification
+Content-Type: text/plain; charset=utf-8
+
+{POSTFIX_NOTICE}
+--{boundary}
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.puskesmas.example
+X-Postfix-Queue-ID: 4XyZ1a2b3c
+X-Postfix-Sender: rfc822; pengaduan@puskesmas.example
+Arrival-Date: Mon, 23 Nov 2026 08:20:00 +0700
+
+Final-Recipient: rfc822; mutu@dinkes.example
+Original-Recipient: rfc822;mutu@dinkes.example
+Action: {action}
+Status: 5.1.1
+Remote-MTA: dns; mx.dinkes.example
+Diagnostic-Code: smtp; 550 5.1.1 <mutu@dinkes.example>: Recipient address
+    rejected: User unknown
+
+--{boundary}
+Content-Description: Undelivered Message
+Content-Type: {returned_type}
+
+{returned}
+--{boundary}--
+""",
+    )
+
+
+def gmail_bounce(*, returned: bool = True, thread_headers: str | None = None) -> bytes:
+    """Gmail's non-delivery report: HTML and icons first, the status, then our mail."""
+    if thread_headers is None:
+        # Gmail copies the whole chain: the complaint we answered, then our acknowledgement.
+        thread_headers = (
+            f"References: {COMPLAINT_ID}\n {ACKNOWLEDGEMENT_ID}\n"
+            f"In-Reply-To: {ACKNOWLEDGEMENT_ID}\n"
+        )
+    original_id = (
+        f"X-Original-Message-ID: {ACKNOWLEDGEMENT_ID}\n" if returned else "Arrival-Date: x\n"
+    )
+    returned_part = (
+        "--00000000000032ff9a063a99824d\nContent-Type: message/rfc822\n\n"
+        f"Message-ID: {ACKNOWLEDGEMENT_ID}\nFrom: pengaduan@puskesmas.example\n"
+        "To: siti.rahmawati@gmail.com\nSubject: [ADU-2026-11-0001] Aduan Anda sudah kami terima\n"
+        f"In-Reply-To: {COMPLAINT_ID}\nReferences: {COMPLAINT_ID}\n\n"
+        "Terima kasih, aduan Anda tercatat sebagai ADU-2026-11-0001.\n\n"
+        if returned
+        else ""
+    )
+    return raw(
+        f"""Return-Path: <>
+Content-Type: multipart/report; boundary="00000000000032ff9a063a99824d"; report-type=delivery-status
+To: pengaduan@puskesmas.example
+Auto-Submitted: auto-replied
+Message-ID: <6880f151.050a0220.3414c9.27f3.GMR@mx.google.com>
+Date: Mon, 23 Nov 2026 01:27:29 -0800 (PST)
+From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+Subject: Delivery Status Notification (Failure)
+{thread_headers}X-Failed-Recipients: siti.rahmawati@gmail.com
+
+--00000000000032ff9a063a99824d
+Content-Type: multipart/related; boundary="00000000000033222b063a998286"
+
+--00000000000033222b063a998286
+Content-Type: multipart/alternative; boundary="000000000000332237063a998287"
+
+--000000000000332237063a998287
+Content-Type: text/plain; charset="UTF-8"
+
+** Address not found **
+
+Your message wasn't delivered to siti.rahmawati@gmail.com because the address couldn't be found.
+
+--000000000000332237063a998287
+Content-Type: text/html; charset="UTF-8"
+
+<html><body><h2>Address not found</h2></body></html>
+
+--000000000000332237063a998287--
+--00000000000033222b063a998286
+Content-Type: image/png; name="icon.png"
+Content-Disposition: attachment; filename="icon.png"
+Content-Transfer-Encoding: base64
+Content-ID: <icon.png>
+
+{base64.b64encode(png_bytes()).decode()}
+--00000000000033222b063a998286--
+--00000000000032ff9a063a99824d
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; googlemail.com
+Received-From-MTA: dns; pengaduan@puskesmas.example
+Arrival-Date: Mon, 23 Nov 2026 01:27:26 -0800 (PST)
+{original_id}
+Final-Recipient: rfc822; siti.rahmawati@gmail.com
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does not exist.
+
+{returned_part}--00000000000032ff9a063a99824d--
+""",
+    )
+
+
+QMAIL_BOUNCE = f"""Return-Path: <>
+Date: 23 Nov 2026 01:20:05 -0000
+From: MAILER-DAEMON@mail.pasien.example
+To: pengaduan@puskesmas.example
+Subject: failure notice
+
+Hi. This is the qmail-send program at mail.pasien.example.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<siti@pasien.example>:
+Sorry, no mailbox here by that name. (#5.1.1)
+
+--- Below this line is a copy of the message.
+
+Return-Path: <pengaduan@puskesmas.example>
+Received: (qmail 12345 invoked from network); 23 Nov 2026 01:20:04 -0000
+Message-ID: {ACKNOWLEDGEMENT_ID}
+From: Pengaduan Puskesmas Contoh <pengaduan@puskesmas.example>
+To: siti@pasien.example
+In-Reply-To: {COMPLAINT_ID}
+Subject: [ADU-2026-11-0001] Aduan Anda sudah kami terima
+
+Terima kasih, aduan Anda tercatat sebagai ADU-2026-11-0001.
+"""
+
+EXIM_BOUNCE = f"""From: Mail Delivery System <Mailer-Daemon@mail.pasien.example>
+To: pengaduan@puskesmas.example
+Subject: Mail delivery failed: returning message to sender
+Auto-Submitted: auto-replied
+X-Failed-Recipients: siti@pasien.example
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  siti@pasien.example
+    Unrouteable address
+
+------ This is a copy of the message, including all the headers. ------
+
+Return-path: <pengaduan@puskesmas.example>
+Message-Id:
+ {ACKNOWLEDGEMENT_ID}
+Subject: [ADU-2026-11-0001] Aduan Anda sudah kami terima
+"""
+
+
+def test_postfix_bounce_reports_the_returned_mail() -> None:
+    mail = parse_mail(postfix_bounce("message/rfc822", OUR_ESCALATION))
+    assert mail.auto == "bounce"
+    assert mail.reported_ids == (ESCALATION_ID,)
+
+
+def test_bounce_with_returned_headers_only_reports_their_message_id() -> None:
+    headers = OUR_ESCALATION.partition("\n\n")[0].replace(
+        f"Message-ID: {ESCALATION_ID}",
+        f"Message-ID:\n {ESCALATION_ID}",  # folded, as long ids are
+    )
+    mail = parse_mail(postfix_bounce("text/rfc822-headers", headers))
+    assert mail.reported_ids == (ESCALATION_ID,)
+
+
+def test_base64_returned_mail_is_decoded_for_its_message_id() -> None:
+    encoded = base64.encodebytes(OUR_ESCALATION.replace("\n", "\r\n").encode()).decode()
+    mail = parse_mail(
+        postfix_bounce("message/rfc822\nContent-Transfer-Encoding: base64", encoded),
+    )
+    assert mail.reported_ids == (ESCALATION_ID,)
+
+
+def test_mail_attached_to_the_returned_mail_is_not_reported() -> None:
+    # Our escalation carries the complaint as message/rfc822; only the escalation bounced.
+    boundary = "lampiran-aduan"
+    escalation = (
+        OUR_ESCALATION.partition("Content-Type:")[0]
+        + f'Content-Type: multipart/mixed; boundary="{boundary}"\n\n'
+        f"--{boundary}\nContent-Type: text/plain\n\nAduan baru terlampir.\n"
+        f"--{boundary}\nContent-Type: message/rfc822\n\n"
+        f"Message-ID: {COMPLAINT_ID}\nFrom: siti.rahmawati@gmail.com\nSubject: Antrian\n\n"
+        f"Antrian lama.\n--{boundary}--\n"
+    )
+    assert parse_mail(postfix_bounce("message/rfc822", escalation)).reported_ids == (ESCALATION_ID,)
+
+
+def test_gmail_bounce_reports_only_the_bounced_mail_not_its_ancestors() -> None:
+    mail = parse_mail(gmail_bounce())
+    assert mail.auto == "bounce"
+    assert mail.reported_ids == (ACKNOWLEDGEMENT_ID,)
+
+
+def test_bounce_without_returned_part_falls_back_to_in_reply_to() -> None:
+    assert parse_mail(gmail_bounce(returned=False)).reported_ids == (ACKNOWLEDGEMENT_ID,)
+
+
+def test_bounce_with_references_only_reports_the_last_reference() -> None:
+    references = f"References: {COMPLAINT_ID}\n {ACKNOWLEDGEMENT_ID}\n"
+    mail = parse_mail(gmail_bounce(returned=False, thread_headers=references))
+    assert mail.reported_ids == (ACKNOWLEDGEMENT_ID,)
+
+
+@pytest.mark.parametrize("bounce", [QMAIL_BOUNCE, EXIM_BOUNCE], ids=["qmail", "exim"])
+def test_plain_text_bounce_reports_the_quoted_message_id(bounce: str) -> None:
+    mail = parse_mail(raw(bounce))
+    assert mail.auto == "bounce"
+    assert mail.reported_ids == (ACKNOWLEDGEMENT_ID,)
+
+
+def test_delay_notice_reports_nothing() -> None:
+    # "delayed": the mail is still queued and may arrive; only "failed" is final.
+    mail = parse_mail(postfix_bounce("message/rfc822", OUR_ESCALATION, action="delayed"))
+    assert mail.auto == "bounce"
+    assert mail.reported_ids == ()
+
+
+def test_read_receipt_reports_nothing() -> None:
+    mail = parse_mail(AUTO["bounce-disposition-notification"])
+    assert mail.auto == "bounce"
+    assert mail.reported_ids == ()
+
+
+def test_bounce_without_any_message_id_reports_nothing() -> None:
+    assert parse_mail(AUTO["bounce-delivery-status"]).reported_ids == ()
+
+
+def test_reply_and_autoreply_report_nothing() -> None:
+    thread = {"In-Reply-To": ESCALATION_ID, "References": ESCALATION_ID}
+    assert parse_mail(make_mail(extra_headers=thread)).reported_ids == ()
+    autoreply = {**thread, "Auto-Submitted": "auto-replied"}
+    assert parse_mail(make_mail(extra_headers=autoreply)).reported_ids == ()
+
+
+@pytest.mark.parametrize(
+    ("returned_type", "returned"),
+    [
+        ("message/rfc822", ""),
+        ("message/rfc822\nContent-Transfer-Encoding: base64", "!!! kein base64 ***"),
+        ("text/rfc822-headers; charset=x-unknown", "Message-ID: \xff\xfe"),
+        ("message/delivery-status\nContent-Transfer-Encoding: base64", "QWN0aW9uOiBmYWlsZWQ="),
+        ("message/rfc822", "Message-ID: tanpa-kurung-sudut"),
+    ],
+)
+def test_broken_returned_part_reports_nothing_and_does_not_raise(
+    returned_type: str,
+    returned: str,
+) -> None:
+    mail = parse_mail(postfix_bounce(returned_type, returned))
+    assert mail.auto == "bounce"
+    assert mail.reported_ids == ()
