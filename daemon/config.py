@@ -105,6 +105,16 @@ class Smtp(_Section):
     ca_file: Path | None = None
     from_: str = Field(default="Pengaduan <pengaduan@localhost>", alias="from")
     outbox_dir: Path = Path("var/outbox")
+    timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
+
+    @model_validator(mode="after")
+    def _plaintext_only_on_loopback(self) -> Smtp:
+        if self.host and self.security == "none" and self.host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                "security = 'none' is only allowed for a server on 127.0.0.1/localhost; "
+                "use 'tls' or 'starttls'"
+            )
+        return self
 
     def secret(self) -> str:
         return _secret(self.password, self.password_file, ENV_SMTP_PASSWORD, "smtp")

@@ -24,7 +24,9 @@ from sqlmodel import Session, col, select
 from aduan.daemon.clock import Clock
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import UsageError
+from aduan.daemon.escalation import Escalator
 from aduan.daemon.filestore import FileStore
+from aduan.daemon.outbox import mark_bounced
 from aduan.daemon.register import (
     DAEMON,
     EntryDraft,
@@ -32,7 +34,9 @@ from aduan.daemon.register import (
     add_event,
     create_entries,
     create_entry,
+    load_entries,
 )
+from aduan.daemon.threads import Mention, Thread, find_thread, record_reply, staff_addresses
 from aduan.daemon.workers import Pending, WorkerPool
 from aduan.models.db import transaction
 from aduan.models.tables import Entry, ProcessedItem, QuarantineItem, SourceState
@@ -65,6 +69,7 @@ class Outcome(StrEnum):
     AUTOREPLY = "autoreply"
     BOUNCE = "bounce"
     QUARANTINED = "quarantined"
+    THREADED = "threaded"  # a reply, added to the entry it continues
 
 
 @dataclass(frozen=True)
@@ -129,12 +134,15 @@ class Intake:
         settings: Settings,
         store: FileStore,
         clock: Clock,
+        escalator: Escalator,
         pool: WorkerPool | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.store = store
         self.clock = clock
+        self.escalator = escalator
+        self.staff = staff_addresses(settings.escalation)
         self.pool = pool or WorkerPool(workers=1)
 
     def last_position(self, source: str) -> Position | None:
@@ -203,11 +211,11 @@ class Intake:
     def _decide(
         self, session: Session, batch: Sequence[_Prepared], now: datetime
     ) -> dict[int, IntakeResult]:
-        """Each item of the batch is a duplicate, an auto-reply, or a new entry."""
+        """Each item of the batch is a duplicate, an auto-reply, a reply, or a new entry."""
         done = _registered_keys(session, {p.key for p in batch})
         results: dict[int, IntakeResult] = {}
         first_of: dict[str, int] = {}  # the same mail twice in one batch: the first counts
-        fresh: list[_Prepared] = []
+        fresh: list[tuple[_Prepared, Mention | None]] = []
         processed: list[dict[str, Any]] = []
         _advance(session, [p.item for p in batch])
         for p in batch:
@@ -217,14 +225,22 @@ class Intake:
                 continue
             elif p.mail.auto is not None:
                 outcome = Outcome.BOUNCE if p.mail.auto == "bounce" else Outcome.AUTOREPLY
+                if p.mail.reported_ids:
+                    _bounced(session, p.mail, now)
                 processed.append(p.processed(outcome, None, now))
                 results[p.index] = IntakeResult(outcome)
+            elif isinstance(thread := find_thread(session, p.mail, self.staff), Thread):
+                received_at = p.item.received_at
+                record_reply(session, thread, p.mail, p.files, received_at, self.escalator, now)
+                processed.append(p.processed(Outcome.THREADED, thread.entry.id, now))
+                results[p.index] = IntakeResult(Outcome.THREADED, thread.entry.register_no)
             else:
-                fresh.append(p)
+                fresh.append((p, thread))
             first_of.setdefault(p.key, p.index)
-        entries = create_entries(session, self.settings, [_draft(p) for p in fresh], now)
-        twins = _first_entry_by_source_id(session, {p.source_id for p in fresh})
-        for p, entry in zip(fresh, entries, strict=True):
+        drafts = [_draft(p, mention) for p, mention in fresh]
+        entries = create_entries(session, self.settings, drafts, now)
+        twins = _first_entry_by_source_id(session, {p.source_id for p, _ in fresh})
+        for (p, _), entry in zip(fresh, entries, strict=True):
             processed.append(p.processed(Outcome.REGISTERED, entry.id, now))
             results[p.index] = IntakeResult(Outcome.REGISTERED, entry.register_no)
             twin = twins.get(entry.source_id, entry.register_no)
@@ -234,6 +250,7 @@ class Intake:
                 add_event(session, entry.id, now, "same_message_id", DAEMON, detail)
         if processed:
             session.execute(insert(ProcessedItem), processed)
+        self.escalator.on_registered(session, load_entries(session, entries), now)
         for p in batch:
             if p.index not in results:
                 first = results[first_of[p.key]]
@@ -298,6 +315,7 @@ class Intake:
                     notes=(("entered", f"dicatat manual oleh {item.by}"),),
                 )
                 entry = create_entry(session, self.settings, draft, now)
+                self.escalator.on_registered(session, load_entries(session, [entry]), now)
                 session.execute(
                     insert(ProcessedItem),
                     [_processed_row("manual", key, source_id, Outcome.REGISTERED, entry.id, now)],
@@ -354,9 +372,13 @@ class Intake:
             return work()
 
 
-def _draft(p: _Prepared) -> EntryDraft:
+def _draft(p: _Prepared, mention: Mention | None) -> EntryDraft:
     mail = p.mail
-    notes = (("forwarded", f"diteruskan oleh {mail.forwarded_by}"),) if mail.forwarded_by else ()
+    notes: list[tuple[str, str]] = []
+    if mail.forwarded_by:
+        notes.append(("forwarded", f"diteruskan oleh {mail.forwarded_by}"))
+    if mention is not None:
+        notes.append(("linked", f"menyebut {mention.register_no} (pengirim lain)"))
     return EntryDraft(
         received_at=p.item.received_at,
         channel="email",
@@ -367,7 +389,7 @@ def _draft(p: _Prepared) -> EntryDraft:
         reporter_name=mail.sender_name,
         reporter_contact=mail.sender_address,
         files=p.files,
-        notes=notes,
+        notes=tuple(notes),
     )
 
 
@@ -395,6 +417,13 @@ def _parse(data: bytes, max_bytes: int | None, store: FileStore) -> _Parsed | st
         for a in mail.attachments
     )
     return _Parsed(replace(mail, attachments=()), files)
+
+
+def _bounced(session: Session, mail: Mail, now: datetime) -> None:
+    """A delivery report about our own mail: that mail failed, and its entry says so."""
+    for entry_id in mark_bounced(session, mail.reported_ids, "laporan gagal kirim"):
+        detail = "surel keluar gagal terkirim: " + ", ".join(mail.reported_ids)
+        add_event(session, entry_id, now, "bounce", DAEMON, detail)
 
 
 def _entry_id(session: Session, register_no: str | None) -> int | None:

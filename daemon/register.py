@@ -94,16 +94,7 @@ def create_entries(
     for entry_id, draft in zip(ids, drafts, strict=True):
         notes = (("registered", f"{draft.channel} {draft.source_id}"), *draft.notes)
         events.extend(_event_row(entry_id, now, type_, DAEMON, detail) for type_, detail in notes)
-        files.extend(
-            {
-                "entry_id": entry_id,
-                "sha256": stored.sha256,
-                "filename": stored.filename,
-                "content_type": stored.content_type,
-                "size": stored.size,
-            }
-            for stored in draft.files
-        )
+        files.extend(_file_row(entry_id, stored) for stored in draft.files)
     session.execute(insert(Event), events)
     if files:
         session.execute(insert(EntryFile), files)
@@ -133,7 +124,8 @@ def _entry_row(
         "urgent": draft.classification.urgent,
         "confidence": draft.classification.confidence,
         "reasons": list(draft.classification.reasons),
-        "status": "diterima",
+        # Promotions, phishing and the like stay in the register, but nobody is asked to act.
+        "status": "bukan_aduan" if draft.classification.spam else "diterima",
         "due_forward": draft.received_at + timedelta(hours=deadlines.forward),
         "due_answer": (
             draft.received_at + timedelta(hours=deadlines.answer_electronic)
@@ -143,6 +135,30 @@ def _entry_row(
         "due_resolve": draft.received_at + timedelta(days=deadlines.resolve_days),
         "response": None,
         "rtl": None,
+    }
+
+
+def load_entries(session: Session, created: Sequence[NewEntry]) -> list[Entry]:
+    """The model rows of entries just created in this transaction, in the same order."""
+    if not created:
+        return []
+    rows = session.exec(select(Entry).where(col(Entry.id).in_([e.id for e in created])))
+    by_id = {row.id: row for row in rows}
+    return [by_id[e.id] for e in created]
+
+
+def add_files(session: Session, entry_id: int, files: Sequence[StoredFile]) -> None:
+    if files:
+        session.execute(insert(EntryFile), [_file_row(entry_id, stored) for stored in files])
+
+
+def _file_row(entry_id: int, stored: StoredFile) -> dict[str, Any]:
+    return {
+        "entry_id": entry_id,
+        "sha256": stored.sha256,
+        "filename": stored.filename,
+        "content_type": stored.content_type,
+        "size": stored.size,
     }
 
 
@@ -287,6 +303,20 @@ def _overdue(now: datetime) -> ColumnElement[bool]:
             & col(Entry.response).is_(None)
         )
     )
+
+
+def overdue_deadlines(entry: Entry, now: datetime) -> list[tuple[str, datetime]]:
+    """The deadlines `entry` has missed as of `now`: the Python twin of `_overdue`."""
+    if entry.status not in OPEN_STATUSES:
+        return []
+    missed: list[tuple[str, datetime]] = []
+    if entry.status == "diterima" and entry.due_forward < now:
+        missed.append(("forward", entry.due_forward))
+    if entry.due_answer is not None and entry.due_answer < now and entry.response is None:
+        missed.append(("answer", entry.due_answer))
+    if entry.due_resolve < now:
+        missed.append(("resolve", entry.due_resolve))
+    return missed
 
 
 def count_entries(session: Session) -> int:

@@ -1,4 +1,4 @@
-"""Builds the running parts from `Settings`: database, file store, intake, sources."""
+"""Builds the running parts from `Settings`: database, file store, intake, escalation, sources."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from aduan.daemon.clock import Clock, utc_now
 from aduan.daemon.config import DEFAULT_MAX_MESSAGE_BYTES, Settings
 from aduan.daemon.errors import SchemaOutdated, SourceUnavailable
+from aduan.daemon.escalation import Escalator
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.intake import Intake
 from aduan.daemon.sources import Source
@@ -26,14 +27,16 @@ class Runtime:
     engine: Engine
     store: FileStore
     intake: Intake
+    escalator: Escalator
     clock: Clock
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
         engine = open_database(settings)
         store = FileStore(settings.storage.path / "blobs")
-        intake = Intake(engine, settings, store, clock, WorkerPool())
-        return cls(settings, engine, store, intake, clock)
+        escalator = Escalator(settings, store)
+        intake = Intake(engine, settings, store, clock, escalator, WorkerPool())
+        return cls(settings, engine, store, intake, escalator, clock)
 
     def close(self) -> None:
         self.intake.pool.close()

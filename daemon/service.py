@@ -16,11 +16,17 @@ from types import FrameType
 import schedule
 
 from aduan.daemon.errors import SourceUnavailable
+from aduan.daemon.outbox import deliver_due
 from aduan.daemon.runtime import Runtime
 from aduan.daemon.sources import PollReport, StopRequested
 from aduan.daemon.status import record_poll_error, record_poll_ok
+from aduan.models.db import transaction
 
 log = logging.getLogger(__name__)
+
+# The outbox appears in `aduan status` as a source of its own: its last delivery and error.
+OUTBOX_SOURCE = "smtp"
+DELIVERY_BATCH = 50
 
 
 @dataclass
@@ -30,6 +36,7 @@ class PassResult:
 
 
 def run_pass(runtime: Runtime, stop: StopRequested = lambda: False) -> PassResult:
+    """Every source, then the deadlines, then the outbox: one full turn of the service."""
     result = PassResult()
     for source in runtime.sources():
         if stop():
@@ -46,7 +53,37 @@ def run_pass(runtime: Runtime, stop: StopRequested = lambda: False) -> PassResul
             counts = " ".join(f"{k}={v}" for k, v in sorted(report.outcomes.items()))
             log.info("source=%s polled %s pending=%d", source.name, counts, report.pending)
         result.reports.append(report)
+    if not stop():
+        with transaction(runtime.engine) as session:
+            runtime.escalator.tick(session, runtime.clock())
+        deliver(runtime, result, stop)
     return result
+
+
+def deliver(runtime: Runtime, result: PassResult, stop: StopRequested) -> None:
+    """Send what the outbox holds, batch after batch; an SMTP outage is recorded as its error."""
+    report = PollReport(OUTBOX_SOURCE)
+    try:
+        while not stop():
+            sent = deliver_due(
+                runtime.engine,
+                runtime.settings,
+                runtime.clock(),
+                limit=DELIVERY_BATCH,
+                on_sent=runtime.escalator.on_delivered,
+            )
+            report.outcomes.update(
+                {"sent": len(sent.sent), "deferred": len(sent.deferred), "failed": len(sent.failed)}
+            )
+            if len(sent.sent) + len(sent.deferred) + len(sent.failed) < DELIVERY_BATCH:
+                break
+    except SourceUnavailable as exc:
+        log.error("source=%s unavailable: %s", OUTBOX_SOURCE, exc)
+        record_poll_error(runtime.engine, OUTBOX_SOURCE, str(exc), runtime.clock())
+        result.failures.append(exc)
+        return
+    record_poll_ok(runtime.engine, report, runtime.clock())
+    result.reports.append(report)
 
 
 class Service:

@@ -12,6 +12,8 @@ class Classification:
     urgent: bool
     confidence: float
     reasons: tuple[str, ...]
+    # Promotion, phishing, gambling, loan offers: the caller registers them as `bukan_aduan`.
+    spam: bool = False
 
 
 # Until the classifier exists every entry says so plainly, instead of guessing.

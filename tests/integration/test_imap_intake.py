@@ -275,7 +275,7 @@ def test_server_down_exits_3_with_one_line_and_status_shows_it(
     error_lines = [line for line in result.err.splitlines() if line.startswith("aduan:")]
     assert len(error_lines) == 1 and "unreachable" in error_lines[0]
     status = aduan(capsys, config, "status", "--json").json()
-    (source,) = status["sources"]
+    (source,) = [s for s in status["sources"] if s["source"].startswith("imap:")]
     assert source["failing"] and "unreachable" in source["last_error"]
 
 

@@ -1,0 +1,234 @@
+"""The SMTP server: one `connect()` seam with timeouts and typed errors, and one way to send.
+
+Replies are sorted by who can act on them: a 4xx is tried again later, a 5xx on a recipient
+or on the data fails that message, and whatever stops every message (unreachable, TLS, the
+login, our sender address, a dropped connection) is `SmtpUnavailable`, which leaves the
+queue waiting for the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import socket
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address, AddressHeader, HeaderRegistry
+from typing import Literal
+
+from aduan.daemon.config import Smtp
+from aduan.daemon.errors import ConfigError, SourceUnavailable
+
+log = logging.getLogger(__name__)
+
+# Server replies often quote the address they refuse; last_error and logs must not keep it.
+_ADDRESS = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
+_DETAIL_CHARS = 300
+# 421 means the server is closing the channel: smtplib drops the connection with it.
+_CLOSING = 421
+# 552 on MAIL FROM is the SIZE extension refusing this message, not our sender address.
+_TOO_BIG = 552
+_HEADERS = HeaderRegistry()
+
+
+class SmtpUnavailable(SourceUnavailable):
+    """Outgoing mail cannot be handed over now (SMTP server or outbox_dir); rows wait."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What became of one message: `detail` is safe to store (addresses masked)."""
+
+    outcome: Literal["sent", "retry", "failed"]
+    detail: str | None = None
+    code: int | None = None  # the SMTP reply code that decided it, for the log line
+
+
+def mask_addresses(text: str) -> str:
+    """`text` on one line, clipped, with every mail address replaced by <…>."""
+    one_line = " ".join(text.split())
+    return _ADDRESS.sub("<…>", one_line)[:_DETAIL_CHARS]
+
+
+def parse_address(value: str) -> Address:
+    """Exactly one mailbox from `value` ("Name <a@b>" or "a@b"), or ValueError.
+
+    The header parser, not `email.utils.parseaddr`: parseaddr quietly picks *some* address
+    out of text like "Siti Bcc: x@example.com <siti@example.org>".
+    """
+    header = _HEADERS("To", value)
+    assert isinstance(header, AddressHeader)
+    groups = header.groups
+    if (
+        header.defects
+        or len(groups) != 1
+        or groups[0].display_name is not None
+        or len(header.addresses) != 1
+        or "@" not in header.addresses[0].addr_spec
+    ):
+        raise ValueError("not exactly one mail address")
+    address: Address = header.addresses[0]
+    return address
+
+
+def envelope_sender(cfg: Smtp) -> str:
+    try:
+        return parse_address(cfg.from_).addr_spec
+    except ValueError as exc:
+        raise ConfigError(
+            '[smtp] from is not one mail address (e.g. "Pengaduan <pengaduan@example.org>")'
+        ) from exc
+
+
+def connect(cfg: Smtp) -> smtplib.SMTP:
+    """The one seam to the SMTP server: TLS as configured, timeouts, login; typed errors.
+
+    (`security = "none"` off loopback is refused by the config already.)
+    """
+    if cfg.host is None:
+        raise ConfigError("[smtp] has no host: outgoing mail goes to outbox_dir instead")
+    timeout = cfg.timeout_seconds
+    where = f"SMTP {cfg.host}:{cfg.port}"
+    password = cfg.secret() if cfg.username else ""
+    context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
+    try:
+        client = (
+            smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=timeout, context=context)
+            if cfg.security == "tls"
+            else smtplib.SMTP(cfg.host, cfg.port, timeout=timeout)
+        )
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SmtpUnavailable(f"{where}: {describe(exc)}") from exc
+    try:
+        if cfg.security == "starttls":
+            client.starttls(context=context)
+        if cfg.username:
+            client.login(cfg.username, password)
+    except (OSError, smtplib.SMTPException) as exc:
+        close_quietly(client)
+        raise SmtpUnavailable(f"{where}: {describe(exc)}") from exc
+    return client
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line reason with the next step, without addresses."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return (
+            f"login refused ({exc.smtp_code}); check [smtp] username and password_file, "
+            "and that the account may send mail"
+        )
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"certificate not trusted ({exc.verify_message}); check the host name, "
+            "or set [smtp] ca_file for a private CA"
+        )
+    if isinstance(exc, ssl.SSLError):
+        return (
+            f"TLS handshake failed ({exc.reason}); check [smtp] security and port "
+            "(tls is usually 465, starttls 587)"
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return (
+            f"{mask_addresses(str(exc))}; check [smtp] security "
+            "(the server may offer STARTTLS or AUTH only on another port)"
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"server answered {exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "no answer (timeout); check the host, port and firewall"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused; is the server running on that port?"
+    if isinstance(exc, socket.gaierror):
+        return "host name not found; check [smtp] host"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"connection closed by the server ({mask_addresses(str(exc))})"
+    return f"{type(exc).__name__}: {mask_addresses(str(exc))}"
+
+
+class SmtpTransport:
+    """One SMTP connection for a whole delivery run."""
+
+    def __init__(self, cfg: Smtp) -> None:
+        self._where = f"SMTP {cfg.host}:{cfg.port}"
+        self._sender = envelope_sender(cfg)
+        self._client = connect(cfg)
+
+    def send(self, message_id: str, recipients: Sequence[str], raw: bytes) -> Attempt:
+        try:
+            refused = self._client.sendmail(self._sender, list(recipients), raw)
+        except smtplib.SMTPRecipientsRefused as exc:
+            return self._all_refused(recipients, exc.recipients)
+        except smtplib.SMTPSenderRefused as exc:
+            return self._sender_refused(exc)
+        except smtplib.SMTPDataError as exc:
+            return self._by_code(exc.smtp_code, "DATA", exc.smtp_error)
+        except smtplib.SMTPResponseException as exc:
+            return self._by_code(exc.smtp_code, "reply", exc.smtp_error)
+        except UnicodeEncodeError:
+            # smtplib speaks ASCII on the envelope; SMTPUTF8 is not negotiated.
+            return Attempt("failed", "non-ASCII mail address (SMTPUTF8 not supported)")
+        except (OSError, smtplib.SMTPException) as exc:
+            raise SmtpUnavailable(f"{self._where} failed while sending: {describe(exc)}") from exc
+        if not refused:
+            return Attempt("sent")
+        # Some recipients took it: the message counts as sent. Retrying the whole message
+        # would send it twice to everyone who accepted, so a recipient that answered 4xx
+        # is not tried again; last_error names it by position in `recipients`.
+        return Attempt("sent", f"delivered, but {_refusals(recipients, refused)}")
+
+    def close(self) -> None:
+        close_quietly(self._client)
+
+    def _all_refused(
+        self, recipients: Sequence[str], refusals: Mapping[str, tuple[int, bytes]]
+    ) -> Attempt:
+        codes = [code for code, _ in refusals.values()]
+        if _CLOSING in codes:
+            raise SmtpUnavailable(f"{self._where} closed the connection ({_CLOSING})")
+        detail = _refusals(recipients, refusals)
+        temporary = [code for code in codes if 400 <= code < 500]
+        if temporary:
+            return Attempt("retry", detail, temporary[0])
+        return Attempt("failed", detail, codes[0] if codes else None)
+
+    def _sender_refused(self, exc: smtplib.SMTPSenderRefused) -> Attempt:
+        if exc.smtp_code == _TOO_BIG or 400 <= exc.smtp_code < 500:
+            return self._by_code(exc.smtp_code, "MAIL FROM", exc.smtp_error)
+        # Any other refusal of our own address would fail every message alike: that is
+        # the configuration, not this message, so the queue waits for a person to fix it.
+        raise SmtpUnavailable(
+            f"{self._where} refused the sender address ({exc.smtp_code} "
+            f"{_text(exc.smtp_error)}); check [smtp] from and that the account may send as it"
+        )
+
+    def _by_code(self, code: int, stage: str, text: bytes | str) -> Attempt:
+        if code == _CLOSING:
+            raise SmtpUnavailable(f"{self._where} closed the connection ({code})")
+        detail = f"{stage}: {code} {_text(text)}"
+        return Attempt("retry" if 400 <= code < 500 else "failed", detail, code)
+
+
+def _refusals(recipients: Sequence[str], refusals: Mapping[str, tuple[int, bytes]]) -> str:
+    positions = {address: n for n, address in enumerate(recipients, start=1)}
+    parts = [
+        f"#{positions.get(address, 0)} {code} {_text(text)}"
+        for address, (code, text) in refusals.items()
+    ]
+    return mask_addresses(
+        f"{len(refusals)} of {len(recipients)} recipients refused: " + "; ".join(parts)
+    )
+
+
+def _text(value: bytes | str) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    return mask_addresses(text)
+
+
+def close_quietly(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException):
+        log.debug("SMTP QUIT failed; the connection is dropped anyway")
+        client.close()

@@ -1,0 +1,108 @@
+"""Which entry an incoming mail continues, if any: replies are events, not new entries.
+
+References first (In-Reply-To/References naming one of our Message-IDs or the reporter's own
+first mail), then the register tag in the subject, because many webmail and phone clients
+drop the threading headers (FINDINGS). A tag alone counts only from someone who takes part
+in that entry; from a stranger it is a new entry that points at the old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from aduan.daemon.config import Escalation
+from aduan.daemon.escalation import Escalator
+from aduan.daemon.register import StoredFile, Update, add_event, add_files, update_entry
+from aduan.models.tables import Entry, OutboxMessage
+from aduan.parsers.mail import Mail
+from aduan.parsers.reply import find_tags, parse_commands, reply_text
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The entry a mail belongs to, and whether its sender may give commands on it."""
+
+    entry: Entry
+    from_staff: bool
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A register tag written by someone outside the entry: linked, not threaded."""
+
+    register_no: str
+
+
+def staff_addresses(cfg: Escalation) -> frozenset[str]:
+    """Who may update entries by mail: the quality team, the head, the unit recipients."""
+    units = (address for addresses in cfg.units.values() for address in addresses)
+    return frozenset(a.strip().lower() for a in (*cfg.quality_team, *cfg.head, *units))
+
+
+def find_thread(session: Session, mail: Mail, staff: frozenset[str]) -> Thread | Mention | None:
+    sender = (mail.sender_address or "").lower()
+    from_staff = sender in staff
+    entry = _by_reference(session, (*mail.in_reply_to, *mail.references))
+    if entry is not None:
+        return Thread(entry, from_staff)
+    tags = find_tags(mail.subject)
+    if not tags:
+        return None
+    tagged = list(session.exec(select(Entry).where(col(Entry.register_no).in_(tags))))
+    for entry in tagged:
+        if from_staff or (sender and sender == (entry.reporter_contact or "").lower()):
+            return Thread(entry, from_staff)
+    return Mention(tagged[0].register_no) if tagged else None
+
+
+def _by_reference(session: Session, ids: Iterable[str]) -> Entry | None:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return None
+    ours = session.exec(
+        select(Entry)
+        .join(OutboxMessage, col(OutboxMessage.entry_id) == col(Entry.id))
+        .where(col(OutboxMessage.message_id).in_(wanted))
+        .order_by(col(OutboxMessage.id).desc())
+    ).first()
+    if ours is not None:
+        return ours
+    # A reporter answering their own first mail (or our reply quoting it) names it.
+    return session.exec(
+        select(Entry)
+        .where(col(Entry.source_id).in_(wanted), Entry.channel == "email")
+        .order_by(col(Entry.id))
+    ).first()
+
+
+def record_reply(
+    session: Session,
+    thread: Thread,
+    mail: Mail,
+    files: Sequence[StoredFile],
+    received_at: datetime,
+    escalator: Escalator,
+    now: datetime,
+) -> None:
+    """Add a reply to its entry; a staff reply's commands update it, a reporter's is passed on."""
+    entry = thread.entry
+    assert entry.id is not None
+    text = reply_text(mail.text)
+    by = (mail.sender_address or "tidak diketahui") if thread.from_staff else "pelapor"
+    add_event(session, entry.id, now, "reply", by, text)
+    add_files(session, entry.id, files)
+    if not thread.from_staff:
+        escalator.notify_reply(session, entry, text, received_at, mail.fingerprint, now)
+        return
+    commands = parse_commands(text)
+    for error in commands.errors:
+        add_event(session, entry.id, now, "command_error", by, error)
+    update = Update(commands.status, commands.response, commands.rtl, commands.note)
+    if update != Update():
+        update_entry(session, entry.register_no, update, by, now)
+    if commands.response:
+        escalator.send_answer(session, entry, now)
