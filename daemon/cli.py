@@ -25,7 +25,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-register_app = typer.Typer(help="The complaint register: list, show, add.", no_args_is_help=True)
+register_app = typer.Typer(
+    help="The complaint register: list, show, add, correct, update.", no_args_is_help=True
+)
 quarantine_app = typer.Typer(help="Inputs that could not be processed.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(register_app, name="register")
@@ -341,6 +343,67 @@ def register_add(
         typer.echo(t(key, c.language, no=result.register_no))
 
 
+@register_app.command("correct")
+def register_correct(
+    ctx: typer.Context,
+    register_no: str = typer.Argument(..., metavar="NO"),
+    kind: str | None = typer.Option(None, "--kind", help="keluhan, saran, pujian, pertanyaan…"),
+    unit: str | None = typer.Option(None, "--unit", help="pendaftaran, farmasi, ugd…"),
+    urgent: bool | None = typer.Option(None, "--urgent/--not-urgent", help="Urgency."),
+    by: str = typer.Option("staf", "--by", help="Who corrects (recorded in the audit trail)."),
+) -> None:
+    """Correct the classifier (kind, unit, urgency); recorded, and used by `aduan train`."""
+    from aduan.daemon.register import Correction, correct_entry
+    from aduan.models.db import transaction
+    from aduan.models.tables import KINDS
+
+    c = _ctx(ctx)
+    if kind is None and unit is None and urgent is None:
+        raise UsageError("nothing to correct; give --kind, --unit or --urgent/--not-urgent")
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"--kind {kind!r} is not known; use one of: {', '.join(KINDS)}")
+    runtime = _runtime(c)
+    units = runtime.classifier.units
+    if unit is not None and unit not in units:
+        raise UsageError(f"--unit {unit!r} is not known; use one of: {', '.join(units)}")
+    now = runtime.clock()
+    with transaction(runtime.engine) as session:
+        changes = correct_entry(session, register_no, Correction(kind, unit, urgent), by, now)
+        runtime.escalator.tick(session, now)  # corrected to urgent: the head is told now
+    key = "corrected" if changes else "unchanged"
+    typer.echo(t(key, c.language, no=register_no, changes="; ".join(changes)))
+
+
+@register_app.command("update")
+def register_update(
+    ctx: typer.Context,
+    register_no: str = typer.Argument(..., metavar="NO"),
+    status_: str | None = typer.Option(None, "--status", help="New status."),
+    response: str | None = typer.Option(
+        None, "--response", help="The answer; mailed to a reporter who wrote by mail."
+    ),
+    rtl: str | None = typer.Option(None, "--rtl", help="The follow-up plan (RTL)."),
+    note: str | None = typer.Option(None, "--note", help="An internal note."),
+    by: str = typer.Option("staf", "--by", help="Who records it (audit trail)."),
+) -> None:
+    """Record progress: status, follow-up plan (RTL), the answer, a note."""
+    from aduan.daemon.register import Update, update_entry
+    from aduan.models.db import transaction
+
+    c = _ctx(ctx)
+    update = Update(status_, response, rtl, note)
+    if update == Update():
+        raise UsageError("nothing to update; give --status, --response, --rtl or --note")
+    runtime = _runtime(c)
+    now = runtime.clock()
+    with transaction(runtime.engine) as session:
+        entry = update_entry(session, register_no, update, by, now)
+        mailed = response is not None and runtime.escalator.send_answer(session, entry, now)
+    typer.echo(t("updated", c.language, no=register_no, status=entry.status))
+    if mailed:
+        typer.echo(t("answer_queued", c.language))
+
+
 @quarantine_app.command("list")
 def quarantine_list(ctx: typer.Context, json_: bool = JsonOpt) -> None:
     """Inputs that could not be processed, with the reason."""
@@ -405,6 +468,69 @@ def quarantine_retry(ctx: typer.Context, item_id: int = typer.Argument(..., meta
         typer.echo(t("retry_ok", c.language, no=result.register_no))
     else:
         typer.echo(t("retry_skipped", c.language, outcome=result.outcome.value))
+
+
+@app.command()
+def classify(
+    ctx: typer.Context,
+    text: str = typer.Argument(..., help="The text to classify."),
+    subject: str | None = typer.Option(None, "--subject", help="A mail subject, if any."),
+    json_: bool = JsonOpt,
+) -> None:
+    """What the classifier says about a text, with its reasons."""
+    from aduan.daemon.learning import current_spec
+
+    c = _ctx(ctx)
+    result = current_spec(c.settings).classify(text, subject)
+    data = {
+        "kind": result.kind,
+        "unit": result.unit,
+        "urgent": result.urgent,
+        "confidence": round(result.confidence, 3),
+        "reasons": list(result.reasons),
+        "spam": result.spam,
+    }
+    if json_ or c.json:
+        _print_json(data)
+        return
+    urgency = t("urgent" if result.urgent else "not_urgent", c.language)
+    typer.echo(
+        t(
+            "classified",
+            c.language,
+            kind=result.kind,
+            unit=result.unit,
+            urgency=urgency,
+            confidence=data["confidence"],
+        )
+    )
+    for reason in result.reasons:
+        typer.echo(f"  - {reason}")
+
+
+@app.command()
+def train(ctx: typer.Context, json_: bool = JsonOpt) -> None:
+    """Retrain the classifier on staff corrections; keep the model only if it beats the rules."""
+    from sqlmodel import Session
+
+    from aduan.daemon.learning import retrain
+
+    c = _ctx(ctx)
+    runtime = _runtime(c)
+    with Session(runtime.engine) as session:
+        result = retrain(session, c.settings, runtime.clock())
+    scores = {
+        "rules": result.rules.overall,
+        "rules_model": result.combined.overall,
+        "kept": result.kept,
+        "examples": len(result.evaluated),
+        "version": result.model.meta.version if result.model else None,
+    }
+    if json_ or c.json:
+        _print_json(scores)
+        return
+    key = "train_kept" if result.kept else "train_not_kept"
+    typer.echo(t(key, c.language, **scores))
 
 
 @db_app.command("upgrade")

@@ -178,6 +178,14 @@ class Settings(_Section):
     source: str = "bawaan"  # where the settings came from, for messages; not a TOML key
 
 
+# No config file: everything under ./var, mail in a local Maildir, outgoing mail written to
+# var/outbox for local addresses, so a first run shows every step without any server.
+EMBEDDED_DEFAULT = Settings(
+    maildir=Maildir(),
+    escalation=Escalation(quality_team=["tim-mutu@localhost"], head=["kepala@localhost"]),
+)
+
+
 def _secret(value: str | None, file: Path | None, env: str, section: str) -> str:
     if file is not None:
         try:
@@ -207,7 +215,7 @@ def config_path(explicit: Path | None) -> Path | None:
 def load_settings(explicit: Path | None = None) -> Settings:
     path = config_path(explicit)
     if path is None:
-        return _anchor(Settings(maildir=Maildir()), Path.cwd())
+        return _anchor(EMBEDDED_DEFAULT, Path.cwd())
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

@@ -26,6 +26,7 @@ from aduan.daemon.config import Settings
 from aduan.daemon.errors import UsageError
 from aduan.daemon.escalation import Escalator
 from aduan.daemon.filestore import FileStore
+from aduan.daemon.learning import ClassifierSpec
 from aduan.daemon.outbox import mark_bounced
 from aduan.daemon.register import (
     DAEMON,
@@ -40,7 +41,7 @@ from aduan.daemon.threads import Mention, Thread, find_thread, record_reply, sta
 from aduan.daemon.workers import Pending, WorkerPool
 from aduan.models.db import transaction
 from aduan.models.tables import Entry, ProcessedItem, QuarantineItem, SourceState
-from aduan.parsers.classification import UNCLASSIFIED
+from aduan.parsers.classification import Classification
 from aduan.parsers.mail import Mail, MailParseError, parse_mail
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class _Prepared:
     item: RawItem
     mail: Mail
     files: tuple[StoredFile, ...]
+    classification: Classification
 
     @property
     def key(self) -> str:
@@ -135,6 +137,7 @@ class Intake:
         store: FileStore,
         clock: Clock,
         escalator: Escalator,
+        classifier: ClassifierSpec,
         pool: WorkerPool | None = None,
     ) -> None:
         self.engine = engine
@@ -142,6 +145,7 @@ class Intake:
         self.store = store
         self.clock = clock
         self.escalator = escalator
+        self.classifier = classifier
         self.staff = staff_addresses(settings.escalation)
         self.pool = pool or WorkerPool(workers=1)
 
@@ -166,7 +170,7 @@ class Intake:
         self, items: Sequence[RawItem], *, max_bytes: int | None = None
     ) -> ParsingBatch:
         """Start parsing `items` on the workers; the caller may fetch the next batch meanwhile."""
-        parse = partial(_parse, max_bytes=max_bytes, store=self.store)
+        parse = partial(_parse, max_bytes=max_bytes, store=self.store, classifier=self.classifier)
         return ParsingBatch(items, self.pool.submit(parse, [item.data for item in items]))
 
     def record_mails(self, batch: ParsingBatch) -> list[IntakeResult]:
@@ -182,7 +186,9 @@ class Intake:
             if isinstance(parsed, str):
                 results[index] = self.quarantine(item, parsed)
             else:
-                prepared.append(_Prepared(index, item, parsed.mail, parsed.files))
+                prepared.append(
+                    _Prepared(index, item, parsed.mail, parsed.files, parsed.classification)
+                )
         try:
             results.update(self._record(prepared))
         except IntegrityError:
@@ -270,7 +276,7 @@ class Intake:
         if row.status != "karantina":
             raise UsageError(f"quarantine item {quarantine_id} was already processed")
         item = RawItem(row.source, row.source_ref, self.store.get(row.sha256), row.created_at)
-        parsed = _parse(item.data, max_bytes, self.store)
+        parsed = _parse(item.data, max_bytes, self.store, self.classifier)
         result = (
             IntakeResult(Outcome.QUARANTINED)
             if isinstance(parsed, str)
@@ -308,7 +314,7 @@ class Intake:
                     channel=item.channel,
                     source_id=source_id,
                     text=item.text,
-                    classification=UNCLASSIFIED,
+                    classification=self.classifier.classify(item.text),
                     reporter_name=item.name,
                     reporter_contact=item.contact,
                     reporter_address=item.address,
@@ -384,7 +390,7 @@ def _draft(p: _Prepared, mention: Mention | None) -> EntryDraft:
         channel="email",
         source_id=p.source_id,
         text=mail.text,
-        classification=UNCLASSIFIED,
+        classification=p.classification,
         subject=mail.subject or None,
         reporter_name=mail.sender_name,
         reporter_contact=mail.sender_address,
@@ -397,10 +403,13 @@ def _draft(p: _Prepared, mention: Mention | None) -> EntryDraft:
 class _Parsed:
     mail: Mail  # without its attachments' bytes: those are in `files` now
     files: tuple[StoredFile, ...]
+    classification: Classification
 
 
-def _parse(data: bytes, max_bytes: int | None, store: FileStore) -> _Parsed | str:
-    """The parsed mail with its attachments stored, or why it cannot be registered.
+def _parse(
+    data: bytes, max_bytes: int | None, store: FileStore, classifier: ClassifierSpec
+) -> _Parsed | str:
+    """The parsed and classified mail with its attachments stored, or why it cannot be.
 
     Runs on the workers. Storing there is safe (content-addressed and idempotent, so a later
     rollback leaves only a harmless copy), spreads the fsyncs over the workers, and keeps
@@ -416,7 +425,8 @@ def _parse(data: bytes, max_bytes: int | None, store: FileStore) -> _Parsed | st
         StoredFile(store.put(a.data), a.filename, a.content_type, len(a.data))
         for a in mail.attachments
     )
-    return _Parsed(replace(mail, attachments=()), files)
+    classification = classifier.classify(mail.text, mail.subject)
+    return _Parsed(replace(mail, attachments=()), files, classification)
 
 
 def _bounced(session: Session, mail: Mail, now: datetime) -> None:

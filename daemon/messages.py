@@ -7,6 +7,29 @@ from typing import Any
 MESSAGES: dict[str, dict[str, str]] = {
     "registered": {"id": "Tercatat: {no}", "en": "Registered: {no}"},
     "duplicate": {"id": "Sudah tercatat sebagai {no}", "en": "Already registered as {no}"},
+    "corrected": {"id": "Dikoreksi {no}: {changes}", "en": "Corrected {no}: {changes}"},
+    "unchanged": {"id": "{no} sudah begitu; tidak ada yang diubah", "en": "{no} already says so"},
+    "updated": {"id": "Diperbarui {no}: status {status}", "en": "Updated {no}: status {status}"},
+    "answer_queued": {
+        "id": "Jawaban diantrekan untuk dikirim ke pelapor.",
+        "en": "The answer is queued for the reporter.",
+    },
+    "classified": {
+        "id": "Jenis {kind}, unit {unit}, {urgency} (keyakinan {confidence})",
+        "en": "Kind {kind}, unit {unit}, {urgency} (confidence {confidence})",
+    },
+    "train_kept": {
+        "id": "Model v{version} dipakai: aturan {rules:.3f}, aturan+model {rules_model:.3f} "
+        "({examples} contoh diuji)",
+        "en": "Model v{version} in use: rules {rules:.3f}, rules+model {rules_model:.3f} "
+        "({examples} examples tested)",
+    },
+    "train_not_kept": {
+        "id": "Model tidak dipakai: aturan {rules:.3f}, aturan+model {rules_model:.3f} "
+        "({examples} contoh diuji); tambah koreksi lewat `aduan register correct`",
+        "en": "Model not kept: rules {rules:.3f}, rules+model {rules_model:.3f} "
+        "({examples} examples tested); add corrections with `aduan register correct`",
+    },
     "no_entries": {"id": "Belum ada entri.", "en": "No entries yet."},
     "no_quarantine": {"id": "Karantina kosong.", "en": "Quarantine is empty."},
     "retry_ok": {"id": "Berhasil: {no}", "en": "Done: {no}"},

@@ -14,6 +14,7 @@ from aduan.daemon.errors import SchemaOutdated, SourceUnavailable
 from aduan.daemon.escalation import Escalator
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.intake import Intake
+from aduan.daemon.learning import ClassifierSpec, current_spec
 from aduan.daemon.sources import Source
 from aduan.daemon.sources.imap import ImapSource
 from aduan.daemon.sources.maildir import MaildirSource
@@ -35,8 +36,17 @@ class Runtime:
         engine = open_database(settings)
         store = FileStore(settings.storage.path / "blobs")
         escalator = Escalator(settings, store)
-        intake = Intake(engine, settings, store, clock, escalator, WorkerPool())
+        classifier = current_spec(settings)
+        intake = Intake(engine, settings, store, clock, escalator, classifier, WorkerPool())
         return cls(settings, engine, store, intake, escalator, clock)
+
+    @property
+    def classifier(self) -> ClassifierSpec:
+        return self.intake.classifier
+
+    def reload_classifier(self) -> None:
+        """Use the newest trained model from now on (after `retrain`)."""
+        self.intake.classifier = current_spec(self.settings)
 
     def close(self) -> None:
         self.intake.pool.close()

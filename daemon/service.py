@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from types import FrameType
 
 import schedule
+from sqlmodel import Session
 
 from aduan.daemon.errors import SourceUnavailable
+from aduan.daemon.learning import retrain
 from aduan.daemon.outbox import deliver_due
 from aduan.daemon.runtime import Runtime
 from aduan.daemon.sources import PollReport, StopRequested
@@ -108,7 +110,9 @@ class Service:
         intervals = [s.poll_seconds for s in (settings.mailbox, settings.maildir) if s is not None]
         interval = min(intervals, default=60)
         scheduler.every(interval).seconds.do(self._pass)
-        log.info("service started; polling every %d s", interval)
+        train_at = settings.classification.train_time
+        scheduler.every().day.at(train_at, settings.facility.timezone).do(self._train)
+        log.info("service started; polling every %d s, training daily at %s", interval, train_at)
         self._pass()
         while not self._stop.is_set():
             scheduler.run_pending()
@@ -118,3 +122,9 @@ class Service:
 
     def _pass(self) -> None:
         run_pass(self.runtime, self.stop_requested)
+
+    def _train(self) -> None:
+        runtime = self.runtime
+        with Session(runtime.engine) as session:
+            retrain(session, runtime.settings, runtime.clock())
+        runtime.reload_classifier()

@@ -171,14 +171,3 @@ class OutboxEntry(SQLModel, table=True):
     outbox_id: int = Field(foreign_key="outboxmessage.id", primary_key=True)
     entry_id: int = Field(foreign_key="entry.id", primary_key=True, index=True)
 
-
-class ClassifierModel(SQLModel, table=True):
-    """A trained classifier, kept with the register so backups and every daemon share it."""
-
-    version: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    examples: int  # training items: shipped seed set plus staff corrections
-    corrections: int
-    scores: dict[str, float] = Field(default_factory=dict, sa_type=JSON)
-    active: bool = Field(default=False, index=True)  # kept only if it beat the rules
-    data: bytes = Field(sa_type=LargeBinary)

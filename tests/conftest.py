@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.servers.dovecot import DOVECOT_BINARY, Dovecot, ImapAccount
+from tests.servers.smtp import SmtpServer, make_certificate
 
 # --- IMAP server ----------------------------------------------------------
 
@@ -27,3 +29,21 @@ def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
 def imap_account(dovecot: Dovecot) -> ImapAccount:
     """A fresh user, so every test starts with an empty mailbox."""
     return dovecot.new_account()
+
+
+# --- SMTP server ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def smtp_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("smtp-cert")
+    cert, key = root / "cert.pem", root / "key.pem"
+    make_certificate(cert, key)
+    return cert, key
+
+
+@pytest.fixture
+def smtp_server(tmp_path: Path, smtp_certificate: tuple[Path, Path]) -> Iterator[SmtpServer]:
+    cert, key = smtp_certificate
+    with SmtpServer.started(tmp_path, cert_file=cert, key_file=key) as server:
+        yield server

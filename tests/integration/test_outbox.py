@@ -22,7 +22,7 @@ from aduan.daemon.outbox import DeliveryReport, deliver_due, enqueue, new_messag
 from aduan.daemon.smtp import SmtpUnavailable
 from aduan.models import db
 from aduan.models.tables import OutboxMessage
-from tests.servers.smtp import SmtpServer, make_certificate
+from tests.servers.smtp import SmtpServer
 from tests.support import SimulatedCrash
 
 NOW = datetime(2026, 11, 23, 1, 15, tzinfo=UTC)
@@ -34,21 +34,6 @@ SITI = "siti@example.org"
 
 
 # --- fixtures ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def smtp_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("smtp-cert")
-    cert, key = root / "cert.pem", root / "key.pem"
-    make_certificate(cert, key)
-    return cert, key
-
-
-@pytest.fixture
-def smtp_server(tmp_path: Path, smtp_certificate: tuple[Path, Path]) -> Iterator[SmtpServer]:
-    cert, key = smtp_certificate
-    with SmtpServer.started(tmp_path, cert_file=cert, key_file=key) as server:
-        yield server
 
 
 @pytest.fixture

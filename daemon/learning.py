@@ -1,0 +1,91 @@
+"""The classifier as the daemon runs it: the facility's lexicon, the newest kept model, and
+training from staff corrections.
+
+Trained models are versioned folders under `<storage>/model` (v1, v2, …), beside the
+register's other files; `aduan train` adds one only when cross-validation shows it beats
+the rules alone. Workers receive a `ClassifierSpec` (two paths and a number, cheap to send)
+and load what it names once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, col, select
+
+from aduan.daemon.config import Settings
+from aduan.models.tables import Entry, Event
+from aduan.parsers.classification import Classification
+
+if TYPE_CHECKING:  # sklearn is imported only where a model is trained or used
+    from aduan.parsers.classify import Example, Lexicon, Model, TrainResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ClassifierSpec:
+    lexicon: Path | None  # the facility's additions; None: the built-in lexicon only
+    models: Path  # where trained versions live
+    version: int | None  # the model in use; None: rules only
+
+    def classify(self, text: str, subject: str | None = None) -> Classification:
+        from aduan.parsers.classify import classify
+
+        lexicon, model = _loaded(self)
+        return classify(text, subject, lexicon, model)
+
+    @property
+    def units(self) -> list[str]:
+        lexicon, _ = _loaded(self)
+        return [*lexicon.units, *(["lainnya"] if "lainnya" not in lexicon.units else [])]
+
+
+def current_spec(settings: Settings) -> ClassifierSpec:
+    """The lexicon from the config and the newest saved model."""
+    from aduan.parsers.classify.model import saved_versions
+
+    models = model_dir(settings)
+    version = max(saved_versions(models), default=None)
+    return ClassifierSpec(settings.classification.lexicon, models, version)
+
+
+def model_dir(settings: Settings) -> Path:
+    return settings.storage.path / "model"
+
+
+@lru_cache(maxsize=2)
+def _loaded(spec: ClassifierSpec) -> tuple[Lexicon, Model | None]:
+    from aduan.parsers.classify import load_lexicon, load_model
+
+    lexicon = load_lexicon(spec.lexicon)
+    model = None if spec.version is None else load_model(spec.models, spec.version)
+    return lexicon, model
+
+
+def corrections(session: Session) -> list[Example]:
+    """Every entry a person corrected, with the labels it has now: the training signal."""
+    from aduan.parsers.classify import Example
+
+    corrected = select(Event.entry_id).where(Event.type == "corrected")
+    rows = session.exec(select(Entry).where(col(Entry.id).in_(corrected)).order_by(col(Entry.id)))
+    return [Example(e.text, e.subject, e.kind, e.unit, e.urgent) for e in rows]
+
+
+def retrain(session: Session, settings: Settings, now: datetime) -> TrainResult:
+    """Fit on the seed set plus the corrections; save the model only if it beats the rules."""
+    from aduan.parsers.classify import load_lexicon, save_model, train
+
+    examples = corrections(session)
+    result = train(examples, lexicon=load_lexicon(settings.classification.lexicon), now=now)
+    if result.model is not None:
+        folder = save_model(result.model, model_dir(settings))
+        log.info("classifier model saved as %s (%d corrections)", folder.name, len(examples))
+    else:
+        log.info("classifier model not kept: the rules alone did as well")
+    return result

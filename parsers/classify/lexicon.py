@@ -1,0 +1,191 @@
+"""The facility-editable cue lists (`lexicon.toml`) → one compiled, read-only `Lexicon`.
+
+A facility file names only what it changes: every table in it adds to or replaces the same
+table of the default, key by key; a cue with weight 0 (or a negator set to "off") removes
+the default's. A unit section the default does not have adds a unit.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from aduan.parsers.classify.normalise import BOUNDARIES, Speller, prepare, tokenise
+
+KINDS = ("keluhan", "saran", "pujian", "pertanyaan", "spam", "lainnya", "layanan")
+# Sections with cue → weight tables, and the labels each may hold (None: any label).
+_CUE_SECTIONS: dict[str, tuple[str, ...] | None] = {
+    "kind": KINDS,
+    "unit": None,
+    "urgent": ("langsung", "darurat", "telantar", "tidak_ditangani", "tindakan"),
+}
+_SETTINGS = {
+    "negation_window": 3,
+    "typo_min_length": 5,
+    "spam_min_score": 2.0,
+    "suggestion_over_complaint": 1.5,
+    "min_common_ratio": 0.12,
+}
+_NEGATOR_VALUES = ("flip", "flip_cancel", "cancel", "wish", "hypothetical", "off")
+_BRIDGE_VALUES = ("skip", "target", "off")
+_TOP_LEVEL = ("settings", "normalise", "negation", "kind", "unit", "urgent", "language")
+
+
+class LexiconError(ValueError):
+    """The lexicon file cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """What one cue says: its group ("kind", "unit", "urgent"), label and weight."""
+
+    group: str
+    label: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A word or phrase of the lexicon and everything the tables say about it."""
+
+    words: tuple[str, ...]
+    exact: tuple[bool, ...]  # per word: matches as written only, never by its root
+    notes: tuple[Note, ...]
+
+
+class Lexicon:
+    """Compiled cue tables; build with `load_lexicon`."""
+
+    def __init__(self, raw: Mapping[str, Any], source: str = "lexicon") -> None:
+        self.raw = raw
+        self.source = source
+        settings = {**_SETTINGS, **_table(raw, "settings", source)}
+        self.negation_window = int(settings["negation_window"])
+        self.typo_min_length = int(settings["typo_min_length"])
+        self.spam_min_score = float(settings["spam_min_score"])
+        self.suggestion_over_complaint = float(settings["suggestion_over_complaint"])
+        self.min_common_ratio = float(settings["min_common_ratio"])
+
+        negation = _table(raw, "negation", source)
+        self.negators = _choices(negation.get("words", {}), _NEGATOR_VALUES, source, "negation")
+        self.bridge = _choices(negation.get("bridge", {}), _BRIDGE_VALUES, source, "negation")
+        self.common = frozenset(
+            word
+            for word, on in _table(raw, "language", source).get("umum", {}).items()
+            if on not in (0, False)
+        )
+
+        slang: dict[str, tuple[str, ...]] = {}
+        for word, standard in _table(raw, "normalise", source).get("words", {}).items():
+            if not isinstance(standard, str):
+                raise LexiconError(f"{source}: normalise.words.{word} must be a string")
+            slang[word.lower()] = tuple(tokenise(prepare(standard)))
+
+        notes_by_phrase: dict[tuple[tuple[str, bool], ...], list[Note]] = {}
+        self.units: list[str] = []
+        for group, allowed in _CUE_SECTIONS.items():
+            for label, cues in _table(raw, group, source).items():
+                if allowed is not None and label not in allowed:
+                    raise LexiconError(f"{source}: unknown section [{group}.{label}]")
+                if not isinstance(cues, dict):
+                    raise LexiconError(f"{source}: [{group}.{label}] must be a table")
+                if group == "unit" and label not in self.units:
+                    self.units.append(label)
+                for phrase, weight in cues.items():
+                    if isinstance(weight, bool) or not isinstance(weight, int | float):
+                        raise LexiconError(f"{source}: {group}.{label}.{phrase} must be a number")
+                    words = _cue_words(phrase)
+                    if weight and words:
+                        notes_by_phrase.setdefault(words, []).append(
+                            Note(group, label, float(weight))
+                        )
+        self.index: dict[str, list[Cue]] = {}
+        for phrase_words, notes in notes_by_phrase.items():
+            words = tuple(word for word, _ in phrase_words)
+            exact = tuple(pinned for _, pinned in phrase_words)
+            self.index.setdefault(words[0], []).append(Cue(words, exact, tuple(notes)))
+        for cues in self.index.values():
+            cues.sort(key=lambda cue: -len(cue.words))  # longest phrase first
+
+        single_words = {words[0][0] for words in notes_by_phrase if len(words) == 1}
+        known = set(self.common) | set(self.negators) | set(self.bridge)
+        known |= {word for standard in slang.values() for word in standard}
+        self.speller = Speller(slang, single_words, known, self.typo_min_length)
+
+    def __repr__(self) -> str:
+        return f"Lexicon({self.source!r}, {sum(map(len, self.index.values()))} cues)"
+
+
+def _cue_words(phrase: str) -> tuple[tuple[str, bool], ...]:
+    """The words of a cue as written in the lexicon, each with its "=" (exact) flag."""
+    words: list[tuple[str, bool]] = []
+    for part in phrase.split():
+        exact = part.startswith("=")
+        # Punctuation is kept: "tidak ?" is the yes/no question ending "…bisa gak?".
+        words.extend((token, exact) for token in tokenise(part.lstrip("=").lower()))
+    return tuple(words)
+
+
+def _table(raw: Mapping[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise LexiconError(f"{source}: [{key}] must be a table")
+    return value
+
+
+def _choices(table: Any, allowed: tuple[str, ...], source: str, section: str) -> dict[str, str]:
+    """word → its role, checked against `allowed`; "off" drops the word."""
+    if not isinstance(table, dict):
+        raise LexiconError(f"{source}: [{section}] entries must be tables")
+    out: dict[str, str] = {}
+    for word, value in table.items():
+        if value not in allowed:
+            raise LexiconError(f"{source}: {section}.{word} must be one of {', '.join(allowed)}")
+        if value != "off":
+            out[word] = value
+    return out
+
+
+def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `override` laid over it, table by table, key by key."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def default_lexicon_text() -> str:
+    return files("aduan.parsers.classify").joinpath("lexicon.toml").read_text(encoding="utf-8")
+
+
+_DEFAULT: Lexicon | None = None
+
+
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon, compiled once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Lexicon(tomllib.loads(default_lexicon_text()), "lexicon.toml (bawaan)")
+    return _DEFAULT
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """The default lexicon, with the facility's file at `path` merged over it when given."""
+    if path is None:
+        return default_lexicon()
+    try:
+        override = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise LexiconError(f"{path}: {err}") from err
+    unknown = sorted(set(override) - set(_TOP_LEVEL))
+    if unknown:
+        raise LexiconError(f"{path}: unknown section [{unknown[0]}]")
+    return Lexicon(merge(default_lexicon().raw, override), str(path))
+

@@ -1,0 +1,363 @@
+"""How people write → the tokens the rules and the model read.
+
+Mail noise (quoted replies, signatures) goes first, then the text is lowercased and cut into
+word tokens plus punctuation tokens ("." "?" "!"), which mark clause ends for negation and
+questions. Each word is spelled the standard way (slang map from the lexicon, repeated letters,
+small typos) and gets its match forms: the word, the word without a clitic (-nya, -ku...),
+and its Sastrawi stem.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+# Only this much of the raw text is searched for quotes and signatures, and only the first
+# PREPARED_LIMIT characters of what remains are prepared: a megabyte paste must cost no more
+# than a long letter does.
+RAW_LIMIT = 200_000
+PREPARED_LIMIT = 60_000
+# Only the first ~20k characters of normalised text are classified: what decides a complaint
+# is at its start, and the cost of a pathological input stays bounded.
+TEXT_LIMIT = 20_000
+
+URL_TOKEN = "tautan"  # every link becomes this one word, a cue the lexicon can weigh
+MONEY_TOKEN = "uang"  # so does every amount of money: "minta 20rb" reads "minta uang"
+BOUNDARIES = frozenset(".?!;,:")
+
+_CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
+
+# Lines that start a quoted earlier message: everything from them on is not the sender's.
+_QUOTE_HEADER = re.compile(
+    r"^\s*(?:"
+    r"on\b.{0,300}?\bwrote\s*:"
+    r"|pada\b.{0,300}?\bmenulis\s*:"
+    r"|-{2,}\s*(?:original message|pesan asli|forwarded message|pesan terusan)\s*-{2,}"
+    r"|_{10,}\s*$"
+    r"|from:\s.+\n\s*(?:sent|date|dikirim|tanggal):"
+    r")",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+# Gmail breaks a long "On <date>, <name> <address> wrote:" over two lines.
+_QUOTE_HEADER_WRAPPED = re.compile(
+    r"^\s*(?:on|pada)\b[^\n]{0,300}\n[^\n]{0,300}\b(?:wrote|menulis)\s*:\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SIGNATURE_DASHES = re.compile(r"^-- ?$", re.MULTILINE)
+_DEVICE_FOOTER = re.compile(
+    r"^\s*(?:sent from my\b|dikirim dari\b|get outlook for\b|kirim dari\b|sent via\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A closing formula on a line of its own; cut only when a short name block follows it.
+_SIGN_OFF = re.compile(
+    r"^\s*(?:salam(?: hormat| sehat| kenal)?|hormat (?:saya|kami)|wassalam\S*|"
+    r"wassalamu\S*(?: \S+){0,3}|terima ?kasih|terimakasih|regards|best regards|"
+    r"thanks|tabik|best)\s*[,.!]*\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A letter's address line names the addressee, not the matter: "Kepada Yth. Kepala Puskesmas".
+_SALUTATION = re.compile(
+    r"^\s*(?:kepada\s+)?(?:yth|yang terhormat)\b.*$|^\s*dengan hormat\s*,?\s*$", re.IGNORECASE
+)
+_NAME_BLOCK_LINES = 4
+_NAME_BLOCK_WIDTH = 60
+
+# "dr." and "dr" before a capitalised word or a kind of doctor mean "dokter"; any other
+# lowercase "dr" is the informal "dari" ("dr pagi", "dr rumah"). Done before lowercasing,
+# since the capital letter of a name is the only hint. "dr budi" in all lowercase therefore
+# reads "dari budi": a known, accepted miss.
+_DR_DOCTOR = re.compile(
+    r"\b[Dd][Rr]\.\s*|\b[Dd][Rr]\s+(?=[A-Z]|(?i:gigi|umum|jaga|spesialis|sp|anak|kandungan)\b)"
+)
+_DR_TITLE = re.compile(r"\bDr\b")
+# Every repetition below is bounded: on a megabyte without spaces an unbounded run rescans
+# the rest of the text from every position, which is quadratic.
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[a-z0-9-]{1,63}\.(?:com|net|org|id|co|ly|me|xyz|io|link|site|"
+    r"info|top|vip|club|online|store|app|click)(?:/\S*)?\b|\bwa\.me/\S+",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}")
+# "pukul 08.15" is a time, not a blow.
+_CLOCK = re.compile(r"\bpukul\s+(?=\d)", re.IGNORECASE)
+_MONEY = re.compile(
+    r"\brp\.?\s?\d[\d.,]{0,15}(?:\s?(?:rb|ribu|k|jt|juta)\b)?"
+    r"|\b\d[\d.,]{0,15}\s?(?:rb|rbu|ribu|jt|juta)\b"
+    r"|\b\d{1,3}(?:\.\d{3}){1,4}\b",
+    re.IGNORECASE,
+)
+# Numbers with separators ("08.15", "3,5"), words (with the apostrophe of "jum'at"), or one
+# punctuation mark.
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|[a-z0-9]+(?:'[a-z]+)?|[.?!;,:]")
+_REPEAT = re.compile(r"([a-z])\1{2,}")
+_REDUPLICATED = re.compile(r"^([a-z]{2,})2$")  # informal "lama2" for "lama-lama"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """The tokens of one item, each with the forms a cue may match."""
+
+    tokens: tuple[str, ...]
+    # Per token, always three: the word, the word without its clitic (else the word again),
+    # its stem (else the word again). Exact cues look at the first two only.
+    forms: tuple[tuple[str, str, str], ...]
+
+    @property
+    def text(self) -> str:
+        """The normalised text, tokens separated by single spaces (what the model reads)."""
+        return " ".join(self.tokens)
+
+
+def strip_mail_noise(text: str) -> str:
+    """`text` without the quoted message it answers and without signatures or device footers."""
+    text = text[:RAW_LIMIT].replace("\r\n", "\n").replace("\r", "\n")
+    cut = len(text)
+    for pattern in (_QUOTE_HEADER, _QUOTE_HEADER_WRAPPED, _SIGNATURE_DASHES, _DEVICE_FOOTER):
+        found = pattern.search(text, 0, cut)
+        # A marker on the first line would leave nothing: then it is not a reply marker.
+        if found is not None and text[: found.start()].strip():
+            cut = found.start()
+    text = text[:cut]
+    text = "\n".join(
+        line
+        for line in text.split("\n")
+        if not line.lstrip().startswith(">") and _SALUTATION.match(line) is None
+    )
+    return _strip_sign_off(text).strip()
+
+
+def _strip_sign_off(text: str) -> str:
+    for found in _SIGN_OFF.finditer(text):
+        before = text[: found.start()]
+        rest = [line for line in text[found.end() :].split("\n") if line.strip()]
+        short_block = len(rest) <= _NAME_BLOCK_LINES and all(
+            len(line) <= _NAME_BLOCK_WIDTH for line in rest
+        )
+        if before.strip() and short_block:
+            return before
+    return text
+
+
+def prepare(text: str) -> str:
+    """Raw text → lowercase plain text with links and addresses replaced and noise removed."""
+    text = strip_mail_noise(text)[:PREPARED_LIMIT]
+    text = _DR_DOCTOR.sub("dokter ", text)
+    text = _DR_TITLE.sub("dokter", text)
+    text = _URL.sub(f" {URL_TOKEN} ", text)
+    text = _EMAIL.sub(" ", text)
+    text = _MONEY.sub(f" {MONEY_TOKEN} ", text)
+    text = _CLOCK.sub("jam ", text)
+    # NFKD then dropping marks turns "é" into "e" and fancy letters (𝐒𝐋𝐎𝐓) into plain ones.
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def tokenise(text: str, limit: int = TEXT_LIMIT) -> Iterable[str]:
+    """Raw word and punctuation tokens of prepared `text`, about `limit` characters' worth."""
+    used = 0
+    previous = ""
+    for found in _TOKEN.finditer(text):
+        token = found.group()
+        if token in BOUNDARIES and token == previous:
+            continue  # "!!!" and "..." say nothing more than one mark
+        used += len(token) + 1
+        if used > limit:
+            return
+        previous = token
+        yield token
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    # The bare Sastrawi stemmer: its own cache wrapper stems whole texts and never evicts.
+    return StemmerFactory().create_stemmer().delegatedStemmer
+
+
+@lru_cache(maxsize=1)
+def root_words() -> frozenset[str]:
+    """Sastrawi's dictionary of Indonesian root words."""
+    dictionary = _stemmer().dictionary  # type: ignore[attr-defined]
+    return frozenset(word for word in dictionary.words if word)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Sastrawi stem of one lowercase word (cached: Sastrawi takes up to ms per word)."""
+    if len(word) < 4 or not word.isalpha():
+        return word
+    result: str = _stemmer().stem_word(word)  # type: ignore[attr-defined]
+    return result or word
+
+
+def without_clitic(word: str) -> str:
+    """"obatnya" → "obat", "bisakah" → "bisa"; other words unchanged."""
+    for clitic in _CLITICS:
+        if word.endswith(clitic) and len(word) - len(clitic) >= 3:
+            return word[: -len(clitic)]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def word_forms(word: str) -> tuple[str, str, str]:
+    """`word`, `word` without its clitic, and its stem (see `Normalised.forms`)."""
+    if word in BOUNDARIES:
+        return (word, word, word)
+    return (word, without_clitic(word), stem(word))
+
+
+def collapse_repeats(word: str, known: Callable[[str], bool]) -> str:
+    """"lamaaaa" → "lama", "maaaaf" → "maaf": runs of three or more letters lose the excess."""
+    if _REPEAT.search(word) is None:
+        return word
+    single = _REPEAT.sub(r"\1", word)
+    if known(single):
+        return single
+    double = _REPEAT.sub(r"\1\1", word)
+    if known(double):
+        return double
+    # Neither is a known word: the single letter is the more common intent ("tolonggg").
+    return single
+
+
+def split_reduplication(word: str) -> str:
+    """"org2" → "org": the informal 2 repeats the word, which counts once."""
+    found = _REDUPLICATED.match(word)
+    return found.group(1) if found else word
+
+
+def _nasal_roots(word: str) -> list[str]:
+    """Roots a colloquial nasal-prefixed verb may come from: "nyuruh" → "suruh", "curuh"."""
+    vowels = "aeiou"
+    if word.startswith("nge") and len(word) > 5:
+        return [word[2:], "k" + word[2:], word[3:], "k" + word[3:]]
+    if word.startswith("ng") and word[2:3] in vowels:
+        return [word[2:], "k" + word[2:]]
+    if word.startswith("ny") and word[2:3] in vowels:
+        return ["s" + word[2:], "c" + word[2:]]
+    if word.startswith(("n", "m")) and word[1:2] in vowels:
+        return [("t" if word[0] == "n" else "p") + word[1:]]
+    return []
+
+
+def edit_distance_one(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by one insertion, deletion, substitution or transposition."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or (
+        i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    )
+
+
+def deletions(word: str) -> set[str]:
+    """`word` and every string one deletion away: the keys of a symmetric-delete index."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Speller:
+    """Standard spelling for informal words: slang map, repeated letters, near-miss typos.
+
+    The typo step only touches words of at least `min_typo_length` letters that are neither
+    Indonesian root words nor known forms, and only when exactly one target word is one edit
+    away; "rumah" never becomes "ramah" because "rumah" is a word.
+    """
+
+    def __init__(
+        self,
+        slang: Mapping[str, tuple[str, ...]],
+        targets: Iterable[str],
+        known: Iterable[str],
+        min_typo_length: int = 5,
+    ) -> None:
+        self._slang = dict(slang)
+        self._min = min_typo_length
+        self._targets = frozenset(t for t in targets if len(t) >= min_typo_length - 1)
+        self._known = frozenset(known) | self._targets | frozenset(self._slang)
+        self._index: dict[str, set[str]] = {}
+        for target in self._targets:
+            for key in deletions(target):
+                self._index.setdefault(key, set()).add(target)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def is_known(self, word: str) -> bool:
+        return word in self._known or word in root_words() or stem(word) in root_words()
+
+    def spell(self, raw: str) -> tuple[str, ...]:
+        """The standard tokens for one raw token (cached per speller)."""
+        cached = self._cache.get(raw)
+        if cached is None:
+            cached = self._spell(raw)
+            if len(self._cache) < 500_000:
+                self._cache[raw] = cached
+        return cached
+
+    def _spell(self, raw: str) -> tuple[str, ...]:
+        if raw in self._slang:
+            return self._slang[raw]
+        base = without_clitic(raw)
+        if base != raw and len(self._slang.get(base, ())) == 1:
+            # "ngantrinya" → "antrinya": the clitic stays so the match forms keep it.
+            return (self._slang[base][0] + raw[len(base) :],)
+        word = collapse_repeats(split_reduplication(raw), self.is_known)
+        if word in self._slang:
+            return self._slang[word]
+        return (self._correct(self._informal(word)),)
+
+    def _informal(self, word: str) -> str:
+        """The standard form of a colloquial verb: "ngamuk" → "amuk", "dijelasin" → "dijelaskan".
+
+        Colloquial Indonesian drops "me-" from the nasal prefix ("nyuruh", "nonjok") and
+        writes "-in" for "-kan"/"-i"; a rewrite is kept only when it gives a known word.
+        """
+        if len(word) < 5 or not word.isalpha() or self.is_known(word):
+            return word
+        bases = [word]
+        if word.endswith("in"):
+            stem_ = word[:-2]
+            bases = [stem_ + "kan", stem_ + "i", stem_, word]
+        for base in bases:
+            for candidate in (base, *_nasal_roots(base)):
+                if candidate != word and self.is_known(candidate):
+                    return candidate
+        return word
+
+    def _correct(self, word: str) -> str:
+        if len(word) < self._min or not word.isalpha() or self.is_known(word):
+            return word
+        candidates: set[str] = set()
+        for key in deletions(word):
+            candidates |= self._index.get(key, set())
+        matches = [c for c in candidates if edit_distance_one(word, c)]
+        return matches[0] if len(matches) == 1 else word
+
+
+def normalise_item(text: str, subject: str | None, speller: Speller) -> Normalised:
+    """An item's subject and text, normalised together.
+
+    The subject often names the matter in two words ("Antrian lama"); it is read first, as
+    its own sentence, so that no phrase runs from the subject into the body.
+    """
+    subject = (subject or "").strip()
+    return normalise(f"{subject}.\n{text}" if subject else text, speller)
+
+
+def normalise(text: str, speller: Speller, limit: int = TEXT_LIMIT) -> Normalised:
+    """Tokens and match forms of `text` (raw, as the person wrote it)."""
+    tokens: list[str] = []
+    for raw in tokenise(prepare(text), limit):
+        if raw in BOUNDARIES:
+            tokens.append(raw)
+        else:
+            tokens.extend(speller.spell(raw))
+    return Normalised(tuple(tokens), tuple(map(word_forms, tokens)))
