@@ -66,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" → model {'kept' if result.kept else 'NOT kept'}; thresholds "
         f"{result.candidate.meta.thresholds}"
     )
-    report("dev — rules+model (cross-validated)", list(result.evaluated), result.combined_predictions)
+    report(
+        "dev — rules+model (cross-validated)", list(result.evaluated), result.combined_predictions
+    )
     if holdout:
         predictions, rate = _combined(holdout, result.candidate)
         report("holdout — rules+model", holdout, predictions, rate)
@@ -89,9 +91,7 @@ def _combined(examples: Sequence[Example], model: Model) -> tuple[list[Classific
     norms = [normalise_item(e.text, e.subject, lexicon.speller) for e in examples]
     verdicts = [evaluate(norm, lexicon) for norm in norms]
     predictions = model.predict([norm.text for norm in norms])
-    out = [
-        combine(v, p, model.meta.thresholds) for v, p in zip(verdicts, predictions, strict=True)
-    ]
+    out = [combine(v, p, model.meta.thresholds) for v, p in zip(verdicts, predictions, strict=True)]
     return out, len(examples) / (time.perf_counter() - start)
 
 
@@ -119,13 +119,19 @@ def report(
         f"kind macro-F1 {s.kind_macro_f1:.3f} | unit accuracy {s.unit_accuracy:.3f} | "
         f"urgent recall {s.urgent_recall:.3f} precision {s.urgent_precision:.3f}"
     )
-    labels = [k for k in KINDS if any(e.kind == k or p.kind == k for e, p in zip(examples, predictions))]
+    labels = [
+        k for k in KINDS if any(e.kind == k or p.kind == k for e, p in zip(examples, predictions))
+    ]
     width = max(len(label) for label in labels) + 1
     print("kind confusion (rows: truth, columns: predicted)")
     print(" " * width + "".join(f"{label[:8]:>9}" for label in labels))
     for truth in labels:
         counts = [
-            sum(1 for e, p in zip(examples, predictions, strict=True) if e.kind == truth and p.kind == guess)
+            sum(
+                1
+                for e, p in zip(examples, predictions, strict=True)
+                if e.kind == truth and p.kind == guess
+            )
             for guess in labels
         ]
         print(f"{truth:<{width}}" + "".join(f"{c:>9}" for c in counts))

@@ -28,6 +28,11 @@ from bench.mailgen import generate_mails  # noqa: E402
 from tests.servers.dovecot import Dovecot  # noqa: E402
 
 RSS_CHECKPOINT = 2000
+# As deployed: each entry is escalated (or digested) and acknowledged in its intake
+# transaction; the outbox writes .eml files (no SMTP server here).
+ESCALATION = '[escalation]\nquality_team = ["mutu@localhost"]\nhead = ["kapus@localhost"]\n'
+# The spine's own figure: mailbox → committed entries, no outgoing mail composed.
+NO_MAIL = "[escalation]\nacknowledge = false\n"
 
 # Runs in a fresh process so its memory is the daemon's, not this script's corpus.
 INTAKE = """
@@ -59,15 +64,18 @@ def counting(batch):
     return results
 
 runtime.intake.record_mails = counting
+(source,) = runtime.sources()
 start = time.perf_counter()
-result = run_pass(runtime)
+report = source.poll(runtime.intake, lambda: False)  # (b): mailbox → committed entries
 elapsed = time.perf_counter() - start
-outcomes = {}
-for report in result.reports:
-    for k, v in report.outcomes.items():
-        outcomes[k] = outcomes.get(k, 0) + v
+outcomes = dict(report.outcomes)
+start = time.perf_counter()
+result = run_pass(runtime)  # then the rest of a pass: deadlines, and the outbox delivered
+delivery_seconds = time.perf_counter() - start
 print(json.dumps({
     "seconds": elapsed, "outcomes": outcomes, "failures": [str(f) for f in result.failures],
+    "delivery_seconds": delivery_seconds,
+    "queued": sum(r.outcomes["sent"] for r in result.reports if r.source == "smtp"),
     "rss_checkpoint_kb": rss_at_checkpoint,
     "rss_end_kb": peak_rss_kb(),
 }))
@@ -78,6 +86,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--escalation",
+        action="store_true",
+        help="also escalate and acknowledge every entry in its intake transaction",
+    )
     args = parser.parse_args()
 
     mails = list(generate_mails(args.n, seed=args.seed))
@@ -102,6 +115,7 @@ def main() -> int:
             '[database]\nurl = "sqlite:///var/aduan.db"\n'
             f'[mailbox]\nhost = "127.0.0.1"\nport = {imap.port}\nsecurity = "none"\n'
             f'username = "{user}"\npassword = "{password}"\ndone_folder = "Aduan/Diproses"\n'
+            + (ESCALATION if args.escalation else NO_MAIL)
         )
         proc = subprocess.run(
             [sys.executable, "-c", INTAKE, str(config), str(RSS_CHECKPOINT)],
@@ -118,6 +132,10 @@ def main() -> int:
     print(f"(b) mailbox → register: {intake_rate:,.0f} mails/s ({counts}, {left} left in INBOX)")
 
     print(f"ratio (b)/(a): {intake_rate / parse_rate:.2f}   (target ≥ 0.5)")
+    print(
+        f"then: {stats['queued']} outgoing mails written to the outbox folder in "
+        f"{stats['delivery_seconds']:.1f} s"
+    )
     print(
         f"peak RSS: {stats['rss_checkpoint_kb'] / 1024:.0f} MB after {RSS_CHECKPOINT} mails, "
         f"{stats['rss_end_kb'] / 1024:.0f} MB after {handled}   (target ≤ 150 MB, flat)"

@@ -15,14 +15,15 @@ from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
 
-from sqlalchemy import insert
+from sqlalchemy import ColumnElement, func, insert
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from aduan.daemon.config import WEEKDAYS, Settings
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.letters import Letter, Letters
 from aduan.daemon.outbox import enqueue, new_message
-from aduan.daemon.register import DAEMON, add_event, overdue_deadlines
+from aduan.daemon.register import DAEMON, add_event, overdue, overdue_deadlines
 from aduan.models.tables import OPEN_STATUSES, Entry, OutboxEntry, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -116,20 +117,35 @@ class Escalator:
     # --- caused by time (the service calls this every pass) ---------------------------------
 
     def tick(self, session: Session, now: datetime) -> None:
-        open_entries = list(session.exec(select(Entry).where(col(Entry.status).in_(OPEN_STATUSES))))
-        for entry in open_entries:
-            if entry.urgent:  # e.g. a person corrected it to urgent after registration
-                self._escalate(session, entry, URGENT, now)
-        self._digest(session, open_entries, now)
-        for entry in open_entries:
+        # Only the entries each rule can concern are loaded: a district register holds
+        # thousands of open entries, and their texts are large.
+        for entry in list(session.exec(_open().where(col(Entry.urgent).is_(True)))):
+            self._escalate(session, entry, URGENT, now)  # e.g. corrected to urgent later
+        self._digest(session, now)
+        for entry in list(session.exec(self._reminder_window(now))):
             self._remind(session, entry, now)
+        for entry in list(session.exec(_open().where(overdue(now)))):
             for deadline, due in overdue_deadlines(entry, now):
                 self._alert_overdue(session, entry, deadline, due, now)
-        self._weekly(session, open_entries, now)
+        self._weekly(session, now)
 
-    def _digest(self, session: Session, open_entries: list[Entry], now: datetime) -> None:
-        waiting = [e for e in open_entries if e.status == "diterima" and not _forwarded(session, e)]
-        if not waiting or not self.cfg.quality_team:
+    def _reminder_window(self, now: datetime) -> SelectOfScalar[Entry]:
+        answer = timedelta(hours=self.cfg.remind_answer_hours)
+        resolve = timedelta(days=self.cfg.remind_resolve_days)
+        return _open().where(
+            (
+                col(Entry.response).is_(None)
+                & (col(Entry.due_answer) > now)
+                & (col(Entry.due_answer) <= now + answer)
+            )
+            | ((col(Entry.due_resolve) > now) & (col(Entry.due_resolve) <= now + resolve))
+        )
+
+    def _digest(self, session: Session, now: datetime) -> None:
+        if not self.cfg.quality_team:
+            return
+        waiting = list(session.exec(_open().where(Entry.status == "diterima", ~_forwarded())))
+        if not waiting:
             return
         slot = _last_slot(now.astimezone(self.tz), self.cfg.digest_times)
         coming = _next_slot(now.astimezone(self.tz), self.cfg.digest_times)
@@ -150,7 +166,7 @@ class Escalator:
             session, self._message(self.cfg.quality_team, letter, mid), DIGEST, waiting, now
         )
 
-    def _weekly(self, session: Session, open_entries: list[Entry], now: datetime) -> None:
+    def _weekly(self, session: Session, now: datetime) -> None:
         local = now.astimezone(self.tz)
         if WEEKDAYS[local.weekday()] != self.cfg.weekly_day:
             return
@@ -161,6 +177,7 @@ class Escalator:
         recipients = _unique([*self.cfg.quality_team, *self.cfg.head])
         if not recipients or _queued(session, mid):
             return
+        open_entries = list(session.exec(_open().order_by(col(Entry.received_at))))
         items = [_Item(e, bool(overdue_deadlines(e, now))) for e in open_entries]
         letter = self.letters.render(
             "mingguan",
@@ -259,12 +276,18 @@ class Escalator:
 
     def _acknowledged_today(self, session: Session, address: str, now: datetime) -> int:
         midnight = datetime.combine(now.astimezone(self.tz).date(), time(0), self.tz)
-        rows = session.exec(
-            select(OutboxMessage.recipients).where(
-                OutboxMessage.purpose == ACKNOWLEDGEMENT, OutboxMessage.created_at >= midnight
+        count = session.exec(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .join(OutboxEntry, col(OutboxEntry.outbox_id) == col(OutboxMessage.id))
+            .join(Entry, col(Entry.id) == col(OutboxEntry.entry_id))
+            .where(
+                OutboxMessage.purpose == ACKNOWLEDGEMENT,
+                OutboxMessage.created_at >= midnight,
+                Entry.reporter_contact == address,
             )
-        )
-        return sum(address in (r.lower() for r in recipients) for recipients in rows)
+        ).one()
+        return int(count)
 
     def _reporter_address(self, entry: Entry) -> str | None:
         contact = (entry.reporter_contact or "").strip().lower()
@@ -352,14 +375,18 @@ def _queued(session: Session, message_id: str) -> bool:
     return found is not None
 
 
-def _forwarded(session: Session, entry: Entry) -> bool:
-    """Is `entry` already in an escalation or digest (queued or sent)?"""
-    found = session.exec(
-        select(OutboxMessage.id)
-        .join(OutboxEntry, col(OutboxEntry.outbox_id) == col(OutboxMessage.id))
-        .where(OutboxEntry.entry_id == entry.id, col(OutboxMessage.purpose).in_(FORWARDING))
-    ).first()
-    return found is not None
+def _open() -> SelectOfScalar[Entry]:
+    return select(Entry).where(col(Entry.status).in_(OPEN_STATUSES))
+
+
+def _forwarded() -> ColumnElement[bool]:
+    """Is the entry already in an escalation or digest (queued or sent)?"""
+    return (
+        select(OutboxEntry.entry_id)
+        .join(OutboxMessage, col(OutboxMessage.id) == col(OutboxEntry.outbox_id))
+        .where(OutboxEntry.entry_id == Entry.id, col(OutboxMessage.purpose).in_(FORWARDING))
+        .exists()
+    )
 
 
 def _mail_id(entry: Entry) -> str | None:

@@ -10,6 +10,7 @@ and load what it names once per process.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -26,6 +27,8 @@ if TYPE_CHECKING:  # sklearn is imported only where a model is trained or used
     from aduan.parsers.classify import Example, Lexicon, Model, TrainResult
 
 log = logging.getLogger(__name__)
+
+_VERSION_DIR = re.compile(r"v(\d+)")  # as `save_model` names them
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,11 @@ class ClassifierSpec:
 
 def current_spec(settings: Settings) -> ClassifierSpec:
     """The lexicon from the config and the newest saved model."""
-    from aduan.parsers.classify.model import saved_versions
-
     models = model_dir(settings)
-    version = max(saved_versions(models), default=None)
+    # Read off the folder names: importing the model code would pull in scikit-learn
+    # (~100 MB, a second) for every command, `aduan status` included.
+    found = (_VERSION_DIR.fullmatch(p.name) for p in models.glob("v*") if p.is_dir())
+    version = max((int(m.group(1)) for m in found if m), default=None)
     return ClassifierSpec(settings.classification.lexicon, models, version)
 
 

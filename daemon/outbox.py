@@ -159,17 +159,20 @@ def enqueue(
 ) -> bool:
     """Queue `message` in the caller's transaction; False if its Message-ID is queued already.
 
-    Envelope recipients are To, Cc and Bcc; Bcc is left out of the stored bytes. A missing
-    Date is set from `now`. Nothing is committed here.
+    Envelope recipients are To, Cc and Bcc; Bcc is left out of the stored bytes (the caller's
+    message keeps it). A missing Date is set from `now`, on `message` itself. Nothing is
+    committed here.
     """
     message_id = _checked_message_id(str(message.get("Message-ID", "")).strip())
     recipients = envelope_recipients(message)
     if not recipients:
         raise ValueError(f"{message_id} has no recipient in To, Cc or Bcc")
-    stored = copy.deepcopy(message)
-    del stored["Bcc"]
-    if "Date" not in stored:
-        stored["Date"] = format_datetime(now.astimezone(UTC))
+    if "Date" not in message:
+        message["Date"] = format_datetime(now.astimezone(UTC))
+    stored = message
+    if "Bcc" in message:  # a deep copy costs milliseconds: only when there is a Bcc to drop
+        stored = copy.deepcopy(message)
+        del stored["Bcc"]
     values = {
         "message_id": message_id,
         "entry_id": entry_id,

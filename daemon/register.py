@@ -281,7 +281,7 @@ def list_entries(
     if since is not None:
         query = query.where(Entry.received_at >= since)
     if overdue_at is not None:
-        query = query.where(_overdue(overdue_at))
+        query = query.where(overdue(overdue_at))
     query = query.order_by(col(Entry.received_at).desc(), col(Entry.id).desc())
     if limit is not None:
         query = query.limit(limit)
@@ -289,10 +289,10 @@ def list_entries(
 
 
 def count_overdue(session: Session, now: datetime) -> int:
-    return session.exec(select(func.count()).select_from(Entry).where(_overdue(now))).one()
+    return session.exec(select(func.count()).select_from(Entry).where(overdue(now))).one()
 
 
-def _overdue(now: datetime) -> ColumnElement[bool]:
+def overdue(now: datetime) -> ColumnElement[bool]:
     """Open entries past any of their due dates."""
     return col(Entry.status).in_(OPEN_STATUSES) & (
         (col(Entry.due_resolve) < now)

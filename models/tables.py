@@ -50,7 +50,7 @@ class Entry(SQLModel, table=True):
     channel: str = Field(index=True)
     source_id: str = Field(index=True)
     reporter_name: str | None = None
-    reporter_contact: str | None = None
+    reporter_contact: str | None = Field(default=None, index=True)  # acknowledgement limit
     reporter_address: str | None = None
     subject: str | None = None
     text: str = Field(sa_type=Text)
@@ -170,4 +170,3 @@ class OutboxEntry(SQLModel, table=True):
 
     outbox_id: int = Field(foreign_key="outboxmessage.id", primary_key=True)
     entry_id: int = Field(foreign_key="entry.id", primary_key=True, index=True)
-

@@ -66,4 +66,3 @@ def classify(
     if model is None:
         return verdict.classification
     return model.combine(verdict, norm)
-

@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from aduan.parsers.classify.normalise import BOUNDARIES, Speller, prepare, tokenise
+from aduan.parsers.classify.normalise import Speller, prepare, tokenise
 
 KINDS = ("keluhan", "saran", "pujian", "pertanyaan", "spam", "lainnya", "layanan")
 # Sections with cue → weight tables, and the labels each may hold (None: any label).
@@ -188,4 +188,3 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     if unknown:
         raise LexiconError(f"{path}: unknown section [{unknown[0]}]")
     return Lexicon(merge(default_lexicon().raw, override), str(path))
-

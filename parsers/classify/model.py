@@ -205,9 +205,7 @@ class Model:
         for i in range(matrix.shape[0]):
             row = matrix[i]
             k, u = int(np.argmax(kinds[i])), int(np.argmax(units[i]))
-            urgent_p = (
-                float(urgent[i][urgent_labels.index("1")]) if "1" in urgent_labels else 0.0
-            )
+            urgent_p = float(urgent[i][urgent_labels.index("1")]) if "1" in urgent_labels else 0.0
             out.append(
                 Prediction(
                     kind=kind_labels[k],
@@ -495,7 +493,9 @@ def _choose_thresholds(
         for kind_rules in (0.3, 0.5, 0.7, 0.9):
             for urgent_p in (0.5, 0.7, 0.9, 1.01):
                 candidate = replace(
-                    best, kind_probability=kind_p, kind_rules_below=kind_rules,
+                    best,
+                    kind_probability=kind_p,
+                    kind_rules_below=kind_rules,
                     urgent_probability=urgent_p,
                 )
                 if (value := overall(candidate)) > best_score + 1e-9:

@@ -21,10 +21,10 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 # PREPARED_LIMIT characters of what remains are prepared: a megabyte paste must cost no more
 # than a long letter does.
 RAW_LIMIT = 200_000
-PREPARED_LIMIT = 60_000
-# Only the first ~20k characters of normalised text are classified: what decides a complaint
+PREPARED_LIMIT = 4_000
+# Only the first ~1.5k characters of normalised text are classified: what decides a complaint
 # is at its start, and the cost of a pathological input stays bounded.
-TEXT_LIMIT = 20_000
+TEXT_LIMIT = 1_500
 
 URL_TOKEN = "tautan"  # every link becomes this one word, a cue the lexicon can weigh
 MONEY_TOKEN = "uang"  # so does every amount of money: "minta 20rb" reads "minta uang"
@@ -58,7 +58,7 @@ _SIGN_OFF = re.compile(
     r"^\s*(?:salam(?: hormat| sehat| kenal)?|hormat (?:saya|kami)|wassalam\S*|"
     r"wassalamu\S*(?: \S+){0,3}|terima ?kasih|terimakasih|regards|best regards|"
     r"thanks|tabik|best)\s*[,.!]*\s*$",
-    re.IGNORECASE | re.MULTILINE,
+    re.IGNORECASE,
 )
 # A letter's address line names the addressee, not the matter: "Kepada Yth. Kepala Puskesmas".
 _SALUTATION = re.compile(
@@ -132,14 +132,17 @@ def strip_mail_noise(text: str) -> str:
 
 
 def _strip_sign_off(text: str) -> str:
-    for found in _SIGN_OFF.finditer(text):
-        before = text[: found.start()]
-        rest = [line for line in text[found.end() :].split("\n") if line.strip()]
-        short_block = len(rest) <= _NAME_BLOCK_LINES and all(
-            len(line) <= _NAME_BLOCK_WIDTH for line in rest
-        )
-        if before.strip() and short_block:
-            return before
+    lines = text.split("\n")
+    filled = [k for k, line in enumerate(lines) if line.strip()]
+    # Only the last few lines can be a closing formula with a short name block under it.
+    tail = filled[-(_NAME_BLOCK_LINES + 1) :]
+    for n, k in enumerate(tail):
+        if (
+            k != filled[0]
+            and _SIGN_OFF.fullmatch(lines[k]) is not None
+            and all(len(lines[j]) <= _NAME_BLOCK_WIDTH for j in tail[n + 1 :])
+        ):
+            return "\n".join(lines[:k])
     return text
 
 
@@ -153,7 +156,10 @@ def prepare(text: str) -> str:
     text = _MONEY.sub(f" {MONEY_TOKEN} ", text)
     text = _CLOCK.sub("jam ", text)
     # NFKD then dropping marks turns "é" into "e" and fancy letters (𝐒𝐋𝐎𝐓) into plain ones.
-    text = unicodedata.normalize("NFKD", text.lower())
+    text = text.lower()
+    if text.isascii():  # most mail: nothing to decompose, and the loop below is per character
+        return text
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
@@ -195,7 +201,7 @@ def stem(word: str) -> str:
 
 
 def without_clitic(word: str) -> str:
-    """"obatnya" → "obat", "bisakah" → "bisa"; other words unchanged."""
+    """ "obatnya" → "obat", "bisakah" → "bisa"; other words unchanged."""
     for clitic in _CLITICS:
         if word.endswith(clitic) and len(word) - len(clitic) >= 3:
             return word[: -len(clitic)]
@@ -211,7 +217,7 @@ def word_forms(word: str) -> tuple[str, str, str]:
 
 
 def collapse_repeats(word: str, known: Callable[[str], bool]) -> str:
-    """"lamaaaa" → "lama", "maaaaf" → "maaf": runs of three or more letters lose the excess."""
+    """ "lamaaaa" → "lama", "maaaaf" → "maaf": runs of three or more letters lose the excess."""
     if _REPEAT.search(word) is None:
         return word
     single = _REPEAT.sub(r"\1", word)
@@ -225,7 +231,7 @@ def collapse_repeats(word: str, known: Callable[[str], bool]) -> str:
 
 
 def split_reduplication(word: str) -> str:
-    """"org2" → "org": the informal 2 repeats the word, which counts once."""
+    """ "org2" → "org": the informal 2 repeats the word, which counts once."""
     found = _REDUPLICATED.match(word)
     return found.group(1) if found else word
 

@@ -1,4 +1,4 @@
-"""outbox ↔ entries link
+"""outbox ↔ entries link; entries indexed by reporter contact
 
 Revision ID: 0002
 Revises: 0001
@@ -27,9 +27,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outboxentry", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outboxentry_entry_id"), ["entry_id"], unique=False)
+    with op.batch_alter_table("entry", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_entry_reporter_contact"), ["reporter_contact"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("entry", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_entry_reporter_contact"))
     with op.batch_alter_table("outboxentry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outboxentry_entry_id"))
     op.drop_table("outboxentry")
