@@ -6,6 +6,7 @@ service loop catches `SourceUnavailable` and retries later.
 
 from __future__ import annotations
 
+import socket
 from enum import IntEnum
 
 
@@ -44,3 +45,14 @@ class SchemaOutdated(AduanError):
     """The database schema is older than the code: run `aduan db upgrade`."""
 
     exit_code = ExitCode.USAGE
+
+
+def describe_network_error(exc: BaseException, section: str) -> str | None:
+    """The common ways a connection fails, with what to check; None for anything else."""
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "no answer (timeout); check the host, port and firewall"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused; is the server running on that port?"
+    if isinstance(exc, socket.gaierror):
+        return f"host name not found; check [{section}] host"
+    return None

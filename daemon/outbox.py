@@ -17,9 +17,7 @@ import copy
 import email.policy
 import hashlib
 import logging
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from sqlmodel import Session, col, select
 
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import AduanError
+from aduan.daemon.filestore import write_atomically
 from aduan.daemon.smtp import (
     Attempt,
     SmtpTransport,
@@ -445,7 +444,7 @@ class DirectoryTransport:
 
     def send(self, message_id: str, recipients: Sequence[str], raw: bytes) -> Attempt:
         try:
-            write_atomically(self.folder / eml_name(message_id), raw)
+            write_atomically(self.folder / eml_name(message_id), raw, _EML_MODE)
         except OSError as exc:
             raise SmtpUnavailable(_not_writable(self.folder, exc)) from exc
         return Attempt("sent")
@@ -463,29 +462,6 @@ def eml_name(message_id: str) -> str:
         digest = hashlib.sha256(message_id.encode("utf-8", "surrogateescape")).hexdigest()[:16]
         safe = f"{safe[:150]}.{digest}"
     return f"{safe}.eml"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), _EML_MODE)
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _not_writable(folder: Path, exc: OSError) -> str:

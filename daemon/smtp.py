@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-import socket
 import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from email.headerregistry import Address, AddressHeader, HeaderRegistry
 from typing import Literal
 
 from aduan.daemon.config import Smtp
-from aduan.daemon.errors import ConfigError, SourceUnavailable
+from aduan.daemon.errors import ConfigError, SourceUnavailable, describe_network_error
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +135,8 @@ def describe(exc: BaseException) -> str:
         )
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"server answered {exc.smtp_code} {_text(exc.smtp_error)}"
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return "no answer (timeout); check the host, port and firewall"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused; is the server running on that port?"
-    if isinstance(exc, socket.gaierror):
-        return "host name not found; check [smtp] host"
+    if (network := describe_network_error(exc, "smtp")) is not None:
+        return network
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return f"connection closed by the server ({mask_addresses(str(exc))})"
     return f"{type(exc).__name__}: {mask_addresses(str(exc))}"

@@ -9,7 +9,6 @@ register's dedupe key decides. Handled mail is moved (or flagged) only after its
 from __future__ import annotations
 
 import logging
-import socket
 import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from imapclient.imapclient import SEEN, SocketTimeout
 
 from aduan.daemon.config import Mailbox
-from aduan.daemon.errors import SourceUnavailable
+from aduan.daemon.errors import SourceUnavailable, describe_network_error
 from aduan.daemon.intake import Intake, ParsingBatch, Position, RawItem
 from aduan.daemon.sources import PollReport, StopRequested
 
@@ -63,13 +62,7 @@ def connect(cfg: Mailbox) -> IMAPClient:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return "no answer (timeout); check the host, port and firewall"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused; is the server running on that port?"
-    if isinstance(exc, socket.gaierror):
-        return "host name not found; check [mailbox] host"
-    return f"{type(exc).__name__}: {exc}"
+    return describe_network_error(exc, "mailbox") or f"{type(exc).__name__}: {exc}"
 
 
 class ImapSource:

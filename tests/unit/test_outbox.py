@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from aduan.daemon.filestore import write_atomically
 from aduan.daemon.outbox import (
     eml_name,
     enqueue,
@@ -18,7 +19,6 @@ from aduan.daemon.outbox import (
     mark_bounced,
     new_message,
     retry_delay,
-    write_atomically,
 )
 from aduan.daemon.smtp import mask_addresses, parse_address
 from aduan.models import db
