@@ -23,6 +23,8 @@ lint: $(STAMP)
 
 bench: $(STAMP) system-packages
 	$(BIN)/python bench/mail_intake.py
+	$(BIN)/python bench/escalation_latency.py
+	$(BIN)/python bench/classify_eval.py
 
 system-packages:
 	@bash scripts/install-system-packages.sh
