@@ -119,7 +119,8 @@ class Escalator:
     def tick(self, session: Session, now: datetime) -> None:
         # Only the entries each rule can concern are loaded: a district register holds
         # thousands of open entries, and their texts are large.
-        for entry in list(session.exec(_open().where(col(Entry.urgent).is_(True)))):
+        not_yet = _open().where(col(Entry.urgent).is_(True), ~_in_mail({URGENT}))
+        for entry in list(session.exec(not_yet)):
             self._escalate(session, entry, URGENT, now)  # e.g. corrected to urgent later
         self._digest(session, now)
         for entry in list(session.exec(self._reminder_window(now))):
@@ -144,7 +145,9 @@ class Escalator:
     def _digest(self, session: Session, now: datetime) -> None:
         if not self.cfg.quality_team:
             return
-        waiting = list(session.exec(_open().where(Entry.status == "diterima", ~_forwarded())))
+        waiting = list(
+            session.exec(_open().where(Entry.status == "diterima", ~_in_mail(FORWARDING)))
+        )
         if not waiting:
             return
         slot = _last_slot(now.astimezone(self.tz), self.cfg.digest_times)
@@ -379,12 +382,12 @@ def _open() -> SelectOfScalar[Entry]:
     return select(Entry).where(col(Entry.status).in_(OPEN_STATUSES))
 
 
-def _forwarded() -> ColumnElement[bool]:
-    """Is the entry already in an escalation or digest (queued or sent)?"""
+def _in_mail(purposes: Iterable[str]) -> ColumnElement[bool]:
+    """Is the entry already in a mail of one of these purposes (queued or sent)?"""
     return (
         select(OutboxEntry.entry_id)
         .join(OutboxMessage, col(OutboxMessage.id) == col(OutboxEntry.outbox_id))
-        .where(OutboxEntry.entry_id == Entry.id, col(OutboxMessage.purpose).in_(FORWARDING))
+        .where(OutboxEntry.entry_id == Entry.id, col(OutboxMessage.purpose).in_(purposes))
         .exists()
     )
 

@@ -98,15 +98,15 @@ class Lexicon:
                 for phrase, weight in cues.items():
                     if isinstance(weight, bool) or not isinstance(weight, int | float):
                         raise LexiconError(f"{source}: {group}.{label}.{phrase} must be a number")
-                    words = _cue_words(phrase)
-                    if weight and words:
-                        notes_by_phrase.setdefault(words, []).append(
+                    phrase_words = _cue_words(phrase)
+                    if weight and phrase_words:
+                        notes_by_phrase.setdefault(phrase_words, []).append(
                             Note(group, label, float(weight))
                         )
         self.index: dict[str, list[Cue]] = {}
-        for phrase_words, notes in notes_by_phrase.items():
-            words = tuple(word for word, _ in phrase_words)
-            exact = tuple(pinned for _, pinned in phrase_words)
+        for key, notes in notes_by_phrase.items():
+            words = tuple(word for word, _ in key)
+            exact = tuple(pinned for _, pinned in key)
             self.index.setdefault(words[0], []).append(Cue(words, exact, tuple(notes)))
         for cues in self.index.values():
             cues.sort(key=lambda cue: -len(cue.words))  # longest phrase first

@@ -1,6 +1,6 @@
 """Learning from the register's corrected entries: a linear text model beside the rules.
 
-One TF-IDF representation (word 1–2-grams and character 2–5-grams of the normalised text)
+One TF-IDF representation (word 1-2-grams and character 2-5-grams of the normalised text)
 feeds three logistic regressions: kind, unit, urgent. `train` cross-validates the rules alone
 and the rules with the model, and keeps the model only when the combination scores better.
 

@@ -20,8 +20,8 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 # Only this much of the raw text is searched for quotes and signatures, and only the first
 # PREPARED_LIMIT characters of what remains are prepared: a megabyte paste must cost no more
 # than a long letter does.
-RAW_LIMIT = 200_000
-PREPARED_LIMIT = 4_000
+RAW_LIMIT = 6_000
+PREPARED_LIMIT = 2_000
 # Only the first ~1.5k characters of normalised text are classified: what decides a complaint
 # is at its start, and the cost of a pathological input stays bounded.
 TEXT_LIMIT = 1_500
@@ -34,23 +34,23 @@ _CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
 
 # Lines that start a quoted earlier message: everything from them on is not the sender's.
 _QUOTE_HEADER = re.compile(
-    r"^\s*(?:"
+    r"^[ \t]*(?:"
     r"on\b.{0,300}?\bwrote\s*:"
     r"|pada\b.{0,300}?\bmenulis\s*:"
     r"|-{2,}\s*(?:original message|pesan asli|forwarded message|pesan terusan)\s*-{2,}"
     r"|_{10,}\s*$"
-    r"|from:\s.+\n\s*(?:sent|date|dikirim|tanggal):"
+    r"|from:[ \t][^\n]+\n[ \t]*(?:sent|date|dikirim|tanggal):"
     r")",
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
 )
 # Gmail breaks a long "On <date>, <name> <address> wrote:" over two lines.
 _QUOTE_HEADER_WRAPPED = re.compile(
-    r"^\s*(?:on|pada)\b[^\n]{0,300}\n[^\n]{0,300}\b(?:wrote|menulis)\s*:\s*$",
+    r"^[ \t]*(?:on|pada)\b[^\n]{0,300}\n[^\n]{0,300}\b(?:wrote|menulis)\s*:\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _SIGNATURE_DASHES = re.compile(r"^-- ?$", re.MULTILINE)
 _DEVICE_FOOTER = re.compile(
-    r"^\s*(?:sent from my\b|dikirim dari\b|get outlook for\b|kirim dari\b|sent via\b)",
+    r"^[ \t]*(?:sent from my\b|dikirim dari\b|get outlook for\b|kirim dari\b|sent via\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 # A closing formula on a line of its own; cut only when a short name block follows it.
@@ -155,7 +155,8 @@ def prepare(text: str) -> str:
     text = _EMAIL.sub(" ", text)
     text = _MONEY.sub(f" {MONEY_TOKEN} ", text)
     text = _CLOCK.sub("jam ", text)
-    # NFKD then dropping marks turns "é" into "e" and fancy letters (𝐒𝐋𝐎𝐓) into plain ones.
+    # NFKD then dropping marks turns "é" into "e" and mathematical bold letters, a spammer
+    # favourite, into plain ones.
     text = text.lower()
     if text.isascii():  # most mail: nothing to decompose, and the loop below is per character
         return text

@@ -131,7 +131,7 @@ def _matches(cue: Cue, forms: tuple[tuple[str, str, str], ...], i: int) -> bool:
         return False
     for k, (word, exact) in enumerate(zip(cue.words, cue.exact, strict=True)):
         surface, bare, root = forms[i + k]
-        if not (word == surface or word == bare or (not exact and word == root)):
+        if word not in (surface, bare) and (exact or word != root):
             return False
     return True
 
