@@ -120,7 +120,9 @@ def report(
         f"urgent recall {s.urgent_recall:.3f} precision {s.urgent_precision:.3f}"
     )
     labels = [
-        k for k in KINDS if any(e.kind == k or p.kind == k for e, p in zip(examples, predictions))
+        k
+        for k in KINDS
+        if any(e.kind == k or p.kind == k for e, p in zip(examples, predictions, strict=True))
     ]
     width = max(len(label) for label in labels) + 1
     print("kind confusion (rows: truth, columns: predicted)")
