@@ -346,3 +346,25 @@ def test_praise_waits_for_the_digest_but_never_past_the_forward_deadline(tmp_pat
     with Session(runtime.engine) as session:
         assert {e.status for e in session.exec(select(Entry))} == {"diteruskan"}
     runtime.close()
+
+
+def test_a_tag_from_a_stranger_is_a_new_entry_linked_to_the_old_one(
+    dovecot: Dovecot,
+    imap_account: ImapAccount,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    acct = imap_account
+    dovecot.append(acct.user, acct.password, [mail(QUEUE, "Siti <siti@example.id>", "Antrian")])
+    config = smtp_config(tmp_path, acct, smtp_server)
+    assert aduan(capsys, config, "run", "--once").code == 0
+    (first,) = entries(capsys, config)
+    stranger = mail(PHARMACY, "Joko <joko@example.id>", f"Sama seperti [{first['register_no']}]")
+    dovecot.append(acct.user, acct.password, [stranger])
+    assert aduan(capsys, config, "run", "--once").code == 0
+    newest = entries(capsys, config)[0]
+    assert newest["register_no"] != first["register_no"]
+    assert any(
+        e["type"] == "linked" and first["register_no"] in e["detail"] for e in newest["events"]
+    )

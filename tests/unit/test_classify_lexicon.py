@@ -56,9 +56,9 @@ def test_an_override_replaces_a_weight_and_zero_removes_a_cue(tmp_path: Path) ->
 def test_a_negation_word_can_be_switched_off(tmp_path: Path) -> None:
     lexicon = load_lexicon(write(tmp_path, '[negation.words]\nkurang = "off"\n'))
     assert "'kurang ramah' → keluhan (negasi)" in classify("kurang ramah").reasons
-    assert "'kurang ramah' → keluhan (negasi)" not in classify(
-        "kurang ramah", lexicon=lexicon
-    ).reasons
+    assert (
+        "'kurang ramah' → keluhan (negasi)" not in classify("kurang ramah", lexicon=lexicon).reasons
+    )
 
 
 @pytest.mark.parametrize(
