@@ -119,9 +119,10 @@ class Escalator:
     def tick(self, session: Session, now: datetime) -> None:
         # Only the entries each rule can concern are loaded: a district register holds
         # thousands of open entries, and their texts are large.
-        not_yet = _open().where(col(Entry.urgent).is_(True), ~_in_mail({URGENT}))
-        for entry in list(session.exec(not_yet)):
-            self._escalate(session, entry, URGENT, now)  # e.g. corrected to urgent later
+        if self.cfg.quality_team or self.cfg.head:  # nobody to tell: nothing to catch up
+            not_yet = _open().where(col(Entry.urgent).is_(True), ~_in_mail({URGENT}))
+            for entry in list(session.exec(not_yet)):
+                self._escalate(session, entry, URGENT, now)  # e.g. corrected to urgent later
         self._digest(session, now)
         for entry in list(session.exec(self._reminder_window(now))):
             self._remind(session, entry, now)

@@ -9,22 +9,52 @@ overrule them on kind and unit where they are unsure, and may add urgency, never
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from aduan.parsers.classification import Classification
 from aduan.parsers.classify.lexicon import Lexicon, LexiconError, load_lexicon
-from aduan.parsers.classify.model import (
-    Example,
-    Model,
-    ModelError,
-    Scores,
-    TrainResult,
-    load_examples,
-    load_model,
-    save_model,
-    seed_examples,
-    train,
-)
 from aduan.parsers.classify.normalise import normalise_item
 from aduan.parsers.classify.rules import Verdict, evaluate
+
+if TYPE_CHECKING:
+    from aduan.parsers.classify.model import (
+        Example,
+        Model,
+        ModelError,
+        Scores,
+        TrainResult,
+        load_examples,
+        load_model,
+        save_model,
+        seed_examples,
+        train,
+    )
+
+# The model side pulls in scikit-learn, numpy and scipy (~100 MB, a second to import): only
+# on first use, so the rules alone (every item the daemon classifies without a trained
+# model) stay light.
+_FROM_MODEL = frozenset(
+    {
+        "Example",
+        "Model",
+        "ModelError",
+        "Scores",
+        "TrainResult",
+        "load_examples",
+        "load_model",
+        "save_model",
+        "seed_examples",
+        "train",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_MODEL:
+        return getattr(importlib.import_module("aduan.parsers.classify.model"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Classification",

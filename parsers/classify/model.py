@@ -119,7 +119,10 @@ class _Target:
         self.classes = sorted(set(labels))
         self.estimator: LogisticRegression | None = None
         if len(self.classes) > 1:
-            self.estimator = LogisticRegression(C=10.0, class_weight="balanced", max_iter=5000)
+            # saga: several times faster than lbfgs on these wide, sparse, small matrices.
+            self.estimator = LogisticRegression(
+                C=10.0, class_weight="balanced", solver="saga", max_iter=3000, random_state=0
+            )
 
     def fit(self, features: Any, labels: Sequence[str]) -> _Target:
         if self.estimator is not None:

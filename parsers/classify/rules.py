@@ -33,7 +33,7 @@ STRONG_COMPLAINT = 1.0
 QUESTION_OVER_COMPLAINT = 2.0
 # An urgent item stays a suggestion ("mohon plafon segera diperbaiki, bahaya") only with this
 # much suggestion wording of its own; otherwise it is a complaint.
-EXPLICIT_SUGGESTION = 1.5
+EXPLICIT_SUGGESTION = 1.0
 _MAX_REASONS = 8
 _URGENT_GROUPS = (
     "urgent.langsung",
@@ -154,7 +154,9 @@ def evaluate(norm: Normalised, lexicon: Lexicon) -> Verdict:
         if hit.group == "kind" and not hit.cancelled and hit.label != "layanan":
             kind.add(hit.label, hit.weight, f"'{span(hit)}' → {hit.label}")
 
-    urgent_reasons = _urgency(hits, neglect, span)
+    # Complaint words of full weight ("ditolak", "kasar"), as quoted in their reasons.
+    complaints = [r.split(" → ")[0] for w, r in kind.reasons["keluhan"] if w >= STRONG_COMPLAINT]
+    urgent_reasons = _urgency(hits, neglect, complaints, span)
     if not urgent_reasons and _foreign(words, lexicon, kind):
         return _nothing("bukan bahasa Indonesia", 0.05)
 
@@ -302,7 +304,9 @@ def _negation_target(
     return None, fallback
 
 
-def _urgency(hits: list[_Hit], neglect: list[str], show: Callable[[_Hit], str]) -> list[str]:
+def _urgency(
+    hits: list[_Hit], neglect: list[str], complaints: list[str], show: Callable[[_Hit], str]
+) -> list[str]:
     """The reasons an item is urgent (empty: not urgent)."""
     live = [hit for hit in hits if not hit.cancelled]
     direct = [hit for hit in live if hit.group == "urgent.langsung"]
@@ -315,6 +319,9 @@ def _urgency(hits: list[_Hit], neglect: list[str], show: Callable[[_Hit], str]) 
         reasons.append(f"'{show(emergency[0])}' + {refused[0]}")
     elif emergency and treated:
         reasons.append(f"{treated[0]} + '{show(emergency[0])}'")
+    elif emergency and complaints:
+        # An emergency the writer complains about is urgent however the failure is worded.
+        reasons.append(f"'{show(emergency[0])}' + {complaints[0]}")
     return reasons
 
 
@@ -376,10 +383,10 @@ def _label(
     if (
         complaint >= STRONG_COMPLAINT
         and (peak >= STRONG_COMPLAINT or complaint >= praise)
-        and suggestion < lexicon.suggestion_over_complaint * complaint
         and question < QUESTION_OVER_COMPLAINT * complaint
     ):
-        return "keluhan"
+        # A request that outweighs the complaint words is a suggestion about the problem.
+        return "saran" if suggestion > lexicon.suggestion_over_complaint * complaint else "keluhan"
     others = {"saran": suggestion, "pertanyaan": question, "pujian": praise}
     # Ties go to the first: a suggestion is what a facility can act on; "terima kasih" under
     # a question is politeness.
