@@ -121,3 +121,60 @@ def test_status_on_a_fresh_install_is_readable(
     result = aduan(capsys, config, "status")
     assert result.code == 0
     assert "Register: 0 entri" in result.out
+
+
+def test_manual_entries_are_classified_and_corrections_are_recorded(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "Obat di apotek sering kosong, saya harus beli di luar."
+    added = aduan(capsys, config, "--json", "register", "add", "--channel", "sms", "--text", text)
+    number = added.json()["register_no"]
+    (entry,) = entries(capsys, config)
+    assert (entry["kind"], entry["unit"]) == ("keluhan", "farmasi")
+
+    fixed = aduan(capsys, config, "register", "correct", number, "--unit", "administrasi")
+    assert fixed.code == 0 and "farmasi → administrasi" in fixed.out
+    shown = aduan(capsys, config, "register", "show", number, "--json").json()
+    assert shown["unit"] == "administrasi"
+    (event,) = [e for e in shown["events"] if e["type"] == "corrected"]
+    assert event["detail"] == "unit: farmasi → administrasi"
+
+    unknown = aduan(capsys, config, "register", "correct", number, "--unit", "kantin")
+    assert unknown.code == 2 and "kantin" in unknown.err
+    nothing = aduan(capsys, config, "register", "correct", number)
+    assert nothing.code == 2
+
+
+def test_progress_updates_move_the_status(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    added = aduan(
+        capsys,
+        config,
+        "--json",
+        "register",
+        "add",
+        "--channel",
+        "telepon",
+        "--text",
+        "Toilet kotor",
+    )
+    number = added.json()["register_no"]
+    assert aduan(capsys, config, "register", "update", number, "--rtl", "Jadwal piket").code == 0
+    assert entries(capsys, config)[0]["status"] == "ditindaklanjuti"
+    answered = aduan(capsys, config, "register", "update", number, "--response", "Sudah bersih")
+    assert answered.code == 0
+    (entry,) = entries(capsys, config)
+    assert (entry["status"], entry["rtl"], entry["response"]) == (
+        "selesai",
+        "Jadwal piket",
+        "Sudah bersih",
+    )
+    wrong = aduan(capsys, config, "register", "update", number, "--status", "beres")
+    assert wrong.code == 2 and "beres" in wrong.err
+
+
+def test_classify_explains_a_text(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = aduan(capsys, config, "classify", "--json", "petugas loket tidak ramah, antri lama")
+    assert result.code == 0
+    data = result.json()
+    assert data["kind"] == "keluhan" and data["unit"] == "pendaftaran"
+    assert any("tidak ramah" in reason for reason in data["reasons"])
