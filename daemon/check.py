@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import smtplib
-import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -14,9 +13,10 @@ from pathlib import Path
 from imapclient.exceptions import IMAPClientError
 
 from aduan.daemon.config import Settings
-from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable
+from aduan.daemon.errors import AduanError, ExitCode
 from aduan.daemon.messages import t
 from aduan.daemon.runtime import open_database
+from aduan.daemon.smtp import connect as smtp_connect
 from aduan.daemon.sources.imap import connect
 
 
@@ -106,24 +106,8 @@ def _check_imap(settings: Settings) -> str:
 
 
 def _check_smtp(settings: Settings) -> str:
-    cfg = settings.smtp
-    assert cfg.host is not None
-    context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
-    try:
-        smtp = (
-            smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=30, context=context)
-            if cfg.security == "tls"
-            else smtplib.SMTP(cfg.host, cfg.port, timeout=30)
-        )
-        with smtp:
-            if cfg.security == "starttls":
-                smtp.starttls(context=context)
-            if cfg.username:
-                smtp.login(cfg.username, cfg.secret())
-    except smtplib.SMTPAuthenticationError as exc:
-        raise SourceUnavailable(
-            f"SMTP login as {cfg.username} refused; check password_file"
-        ) from exc
-    except (OSError, smtplib.SMTPException) as exc:
-        raise SourceUnavailable(f"SMTP {cfg.host}:{cfg.port} unreachable: {exc}") from exc
-    return "connected" + (", login ok" if cfg.username else "")
+    # The same seam the outbox sends through: the same TLS, login and error wording.
+    client = smtp_connect(settings.smtp)
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        client.quit()
+    return "connected" + (", login ok" if settings.smtp.username else "")

@@ -368,3 +368,19 @@ def test_a_tag_from_a_stranger_is_a_new_entry_linked_to_the_old_one(
     assert any(
         e["type"] == "linked" and first["register_no"] in e["detail"] for e in newest["events"]
     )
+
+
+def test_check_reaches_the_smtp_server_and_explains_a_refused_login(
+    imap_account: ImapAccount,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = smtp_config(tmp_path, imap_account, smtp_server)
+    good = aduan(capsys, config, "check")
+    assert good.code == 0, good.out
+    assert "login ok" in good.out
+    config.write_text(config.read_text().replace(smtp_server.password, "salah"))
+    bad = aduan(capsys, config, "check")
+    assert bad.code == 3
+    assert "login refused" in bad.out and "password_file" in bad.out
