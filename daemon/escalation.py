@@ -183,6 +183,8 @@ class Escalator:
             return
         open_entries = list(session.exec(_open().order_by(col(Entry.received_at))))
         items = [_Item(e, bool(overdue_deadlines(e, now))) for e in open_entries]
+        if not items:
+            return  # nothing open: no mail (a fresh install's first Monday included)
         letter = self.letters.render(
             "mingguan",
             self.lang,

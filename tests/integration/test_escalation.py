@@ -262,7 +262,9 @@ class FakeClock:
         return self.now
 
 
-def directory_runtime(tmp_path: Path, clock: Callable[[], datetime], extra: str = "") -> Runtime:
+def directory_runtime(
+    tmp_path: Path, clock: Callable[[], datetime], extra: str = "", weekly_day: str = "minggu"
+) -> Runtime:
     config = write_config(
         tmp_path,
         extra="\n".join(
@@ -274,7 +276,7 @@ def directory_runtime(tmp_path: Path, clock: Callable[[], datetime], extra: str 
                 "[escalation]",
                 f'quality_team = ["{TEAM}"]',
                 f'head = ["{HEAD}"]',
-                'weekly_day = "minggu"',  # these tests run Monday to Thursday
+                f'weekly_day = "{weekly_day}"',  # "minggu": out of the way of Monday tests
                 extra,
             ]
         ),
@@ -384,3 +386,22 @@ def test_check_reaches_the_smtp_server_and_explains_a_refused_login(
     bad = aduan(capsys, config, "check")
     assert bad.code == 3
     assert "login refused" in bad.out and "password_file" in bad.out
+
+
+def test_the_weekly_recap_lists_open_entries_once_a_week(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # Monday 09:00 WIB
+    runtime = directory_runtime(tmp_path, clock, weekly_day="senin")
+    run_pass(runtime)
+    assert outbox(runtime) == []  # nothing open yet: no empty recap
+    deliver_mail(runtime, QUEUE, "Siti <siti@example.id>")
+    run_pass(runtime)
+    clock.now += timedelta(hours=3)
+    run_pass(runtime)
+    (recap,) = [r for r in outbox(runtime) if r.purpose == "mingguan"]
+    assert recap.message_id == "<mingguan.2026-W48@puskesmas.example>"
+    assert recap.recipients == [TEAM, HEAD]
+    assert b"ADU-2026-11-0001" in recap.raw
+    clock.now += timedelta(days=7)
+    run_pass(runtime)
+    assert len([r for r in outbox(runtime) if r.purpose == "mingguan"]) == 2
+    runtime.close()
