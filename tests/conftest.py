@@ -5,7 +5,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
+from aduan.models import db
 from tests.servers.dovecot import DOVECOT_BINARY, Dovecot, ImapAccount
 from tests.servers.smtp import SmtpServer, make_certificate
 
@@ -47,3 +49,15 @@ def smtp_server(tmp_path: Path, smtp_certificate: tuple[Path, Path]) -> Iterator
     cert, key = smtp_certificate
     with SmtpServer.started(tmp_path, cert_file=cert, key_file=key) as server:
         yield server
+
+
+# --- database -------------------------------------------------------------
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, migrated SQLite register in the test's own folder."""
+    engine = db.make_engine(f"sqlite:///{tmp_path}/aduan.db")
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from aduan.daemon.config import load_settings
 from aduan.daemon.runtime import Runtime
@@ -140,18 +141,32 @@ def test_a_mixed_mailbox_escalates_each_entry_once_and_acknowledges_complainants
     assert len(smtp_server.received) == before
 
 
-def test_replies_land_on_their_entry_and_staff_commands_update_it(
+@pytest.fixture
+def siti_registered(
     dovecot: Dovecot,
     imap_account: ImapAccount,
     smtp_server: SmtpServer,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-) -> None:
+) -> tuple[Path, dict[str, Any]]:
+    """Siti's queue complaint, registered, escalated and acknowledged: (config, entry)."""
     acct = imap_account
     dovecot.append(acct.user, acct.password, [mail(QUEUE, "Siti <siti@example.id>", "Antrian")])
     config = smtp_config(tmp_path, acct, smtp_server)
     assert aduan(capsys, config, "run", "--once").code == 0
     (entry,) = entries(capsys, config)
+    return config, entry
+
+
+def test_replies_land_on_their_entry_and_staff_commands_update_it(
+    dovecot: Dovecot,
+    imap_account: ImapAccount,
+    smtp_server: SmtpServer,
+    siti_registered: tuple[Path, dict[str, Any]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    acct = imap_account
+    config, entry = siti_registered
     number = entry["register_no"]
     (ack,) = by_recipient(smtp_server)["siti@example.id"]
 
@@ -195,13 +210,11 @@ def test_a_bounce_marks_the_outgoing_mail_failed_and_status_shows_it(
     dovecot: Dovecot,
     imap_account: ImapAccount,
     smtp_server: SmtpServer,
-    tmp_path: Path,
+    siti_registered: tuple[Path, dict[str, Any]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     acct = imap_account
-    dovecot.append(acct.user, acct.password, [mail(QUEUE, "Siti <siti@example.id>", "Antrian")])
-    config = smtp_config(tmp_path, acct, smtp_server)
-    assert aduan(capsys, config, "run", "--once").code == 0
+    config, entry = siti_registered
     (ack,) = by_recipient(smtp_server)["siti@example.id"]
     bounce = make_mail(
         subject="Undelivered Mail Returned to Sender",
@@ -286,7 +299,7 @@ def directory_runtime(
 
 def outbox(runtime: Runtime) -> list[OutboxMessage]:
     with Session(runtime.engine) as session:
-        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+        return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
 
 
 def deliver_mail(runtime: Runtime, body: str, sender: str) -> None:
@@ -354,14 +367,11 @@ def test_a_tag_from_a_stranger_is_a_new_entry_linked_to_the_old_one(
     dovecot: Dovecot,
     imap_account: ImapAccount,
     smtp_server: SmtpServer,
-    tmp_path: Path,
+    siti_registered: tuple[Path, dict[str, Any]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     acct = imap_account
-    dovecot.append(acct.user, acct.password, [mail(QUEUE, "Siti <siti@example.id>", "Antrian")])
-    config = smtp_config(tmp_path, acct, smtp_server)
-    assert aduan(capsys, config, "run", "--once").code == 0
-    (first,) = entries(capsys, config)
+    config, first = siti_registered
     stranger = mail(PHARMACY, "Joko <joko@example.id>", f"Sama seperti [{first['register_no']}]")
     dovecot.append(acct.user, acct.password, [stranger])
     assert aduan(capsys, config, "run", "--once").code == 0

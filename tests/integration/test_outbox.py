@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
@@ -34,14 +33,6 @@ SITI = "siti@example.org"
 
 
 # --- fixtures ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = db.make_engine(f"sqlite:///{tmp_path}/aduan.db")
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def smtp_settings(server: SmtpServer, tmp_path: Path, **changes: Any) -> Settings:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import email.policy
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -28,14 +27,6 @@ NOW = datetime(2026, 11, 23, 1, 15, tzinfo=UTC)
 FROM = "Pengaduan Puskesmas Uji <pengaduan@puskesmas.example>"
 MSG_ID = "<eskalasi.ADU-2026-11-0001.1@puskesmas.example>"
 INJECTION = "\r\nBcc: x@example.com"
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = db.make_engine(f"sqlite:///{tmp_path}/aduan.db")
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _message(message_id: str = MSG_ID, **kwargs: object) -> EmailMessage:
