@@ -41,7 +41,7 @@ from aduan.daemon.threads import Mention, Thread, find_thread, record_reply, sta
 from aduan.daemon.workers import Pending, WorkerPool
 from aduan.models.db import transaction
 from aduan.models.tables import Entry, ProcessedItem, QuarantineItem, SourceState
-from aduan.parsers.classification import Classification
+from aduan.parsers.classification import UNCLASSIFIED, Classification
 from aduan.parsers.mail import Mail, MailParseError, parse_mail
 
 log = logging.getLogger(__name__)
@@ -421,11 +421,18 @@ def _parse(
         mail = parse_mail(data)
     except MailParseError as exc:
         return str(exc)
+    except Exception as exc:  # a bug of ours: keep the mail for `quarantine retry`
+        log.exception("parser failed")  # the traceback names code, not the mail's content
+        return f"internal error in the parser ({type(exc).__name__}); retry after an update"
     files = tuple(
         StoredFile(store.put(a.data), a.filename, a.content_type, len(a.data))
         for a in mail.attachments
     )
-    classification = classifier.classify(mail.text, mail.subject)
+    try:
+        classification = classifier.classify(mail.text, mail.subject)
+    except Exception:  # never lose a complaint to the classifier: register it unclassified
+        log.exception("classifier failed")
+        classification = UNCLASSIFIED
     return _Parsed(replace(mail, attachments=()), files, classification)
 
 
