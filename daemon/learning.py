@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from aduan.daemon.config import Settings
+from aduan.daemon.errors import ConfigError
 from aduan.models.tables import Entry, Event
 from aduan.parsers.classification import Classification
 
@@ -50,7 +51,21 @@ class ClassifierSpec:
 
 
 def current_spec(settings: Settings) -> ClassifierSpec:
-    """The lexicon from the config and the newest saved model."""
+    """The lexicon from the config and the newest saved model.
+
+    A facility lexicon is loaded here once, so that a broken file stops the start with a
+    config error instead of failing every mail in the workers.
+    """
+    lexicon = settings.classification.lexicon
+    if lexicon is not None:
+        from aduan.parsers.classify import LexiconError, load_lexicon
+
+        try:
+            load_lexicon(lexicon)
+        except LexiconError as exc:
+            raise ConfigError(
+                f"[classification] lexicon: {exc}; fix the file or remove the key"
+            ) from exc
     models = model_dir(settings)
     # Read off the folder names: importing the model code would pull in scikit-learn
     # (~100 MB, a second) for every command, `aduan status` included.

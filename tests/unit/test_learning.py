@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aduan.daemon.config import Settings, Storage
+import pytest
+
+from aduan.daemon.config import Classification, Settings, Storage
+from aduan.daemon.errors import ConfigError, ExitCode
 from aduan.daemon.learning import current_spec
 
 
@@ -22,3 +25,20 @@ def test_rules_classify_without_a_model(tmp_path: Path) -> None:
     result = spec.classify("Obat di apotek sering kosong, saya harus beli di luar.")
     assert (result.kind, result.unit) == ("keluhan", "farmasi")
     assert "farmasi" in spec.units and "lainnya" in spec.units
+
+
+def test_a_broken_facility_lexicon_is_a_config_error(tmp_path: Path) -> None:
+    missing = Settings(
+        storage=Storage(path=tmp_path),
+        classification=Classification(lexicon=tmp_path / "leksikon.toml"),
+    )
+    with pytest.raises(ConfigError) as caught:
+        current_spec(missing)
+    assert "leksikon.toml" in str(caught.value) and caught.value.exit_code == ExitCode.USAGE
+
+    (tmp_path / "ok.toml").write_text('[unit.pustu]\n"pustu" = 2\n')
+    extended = Settings(
+        storage=Storage(path=tmp_path),
+        classification=Classification(lexicon=tmp_path / "ok.toml"),
+    )
+    assert "pustu" in current_spec(extended).units
