@@ -129,6 +129,11 @@ def run(
             db=settings.database.url,
             maildir=settings.maildir.path if settings.maildir else "-",
             scans=settings.scans.inbox,
+            outbox=(
+                f"SMTP {settings.smtp.host}:{settings.smtp.port}"
+                if settings.smtp.host
+                else settings.smtp.outbox_dir
+            ),
         ),
         err=True,
     )

@@ -57,11 +57,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": (
             "aduan berjalan (Ctrl-C untuk berhenti). Basis data: {db}\n"
             "Taruh surel (.eml) di {maildir}/new, pindaian di {scans}.\n"
+            "Surat keluar (eskalasi, tanda terima): {outbox}\n"
             "Untuk kotak surat IMAP, salin aduan.example.toml ke aduan.toml dan isi [mailbox]."
         ),
         "en": (
             "aduan is running (Ctrl-C to stop). Database: {db}\n"
             "Put mail (.eml) in {maildir}/new, scans in {scans}.\n"
+            "Outgoing mail (escalations, acknowledgements): {outbox}\n"
             "For an IMAP mailbox, copy aduan.example.toml to aduan.toml and fill in [mailbox]."
         ),
     },
