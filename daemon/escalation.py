@@ -24,7 +24,7 @@ from aduan.daemon.filestore import FileStore
 from aduan.daemon.letters import Letter, Letters
 from aduan.daemon.outbox import enqueue, new_message
 from aduan.daemon.register import DAEMON, add_event, overdue, overdue_deadlines
-from aduan.models.tables import OPEN_STATUSES, Entry, OutboxEntry, OutboxMessage
+from aduan.models.tables import OPEN_STATUSES, Entry, EntryFile, OutboxEntry, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -257,10 +257,16 @@ class Escalator:
         mid = self._message_id(purpose, entry.register_no)
         if not recipients or _queued(session, mid):
             return
-        letter = self.letters.render("eskalasi", self.lang, **self._context(entry))
+        # A slip's image is the evidence: the team sees it without opening the register.
+        files = _files(session, entry) if entry.channel == "kotak_saran" else []
+        context = {**self._context(entry), "files": files}
+        letter = self.letters.render("eskalasi", self.lang, **context)
         message = self._message(recipients, letter, mid)
-        if entry.channel == "kotak_saran":
-            self._attach_files(session, message, entry)
+        for f in files:
+            maintype, _, subtype = f.content_type.partition("/")
+            message.add_attachment(
+                self.store.get(f.sha256), maintype=maintype, subtype=subtype, filename=f.filename
+            )
         self._queue(session, message, purpose, [entry], now)
 
     def _acknowledge(self, session: Session, entry: Entry, now: datetime) -> None:
@@ -303,16 +309,6 @@ class Escalator:
 
     def _team(self, entry: Entry) -> list[str]:
         return _unique([*self.cfg.quality_team, *self.cfg.units.get(entry.unit, [])])
-
-    def _attach_files(self, session: Session, message: EmailMessage, entry: Entry) -> None:
-        from aduan.models.tables import EntryFile
-
-        files = session.exec(select(EntryFile).where(EntryFile.entry_id == entry.id))
-        for f in files:
-            maintype, _, subtype = f.content_type.partition("/")
-            message.add_attachment(
-                self.store.get(f.sha256), maintype=maintype, subtype=subtype, filename=f.filename
-            )
 
     def _context(self, entry: Entry) -> dict[str, object]:
         return {
@@ -372,6 +368,14 @@ class Escalator:
             )
         log.info("queued %s %s", purpose, message["Message-ID"])
         return True
+
+
+def _files(session: Session, entry: Entry) -> list[EntryFile]:
+    return list(
+        session.exec(
+            select(EntryFile).where(EntryFile.entry_id == entry.id).order_by(col(EntryFile.id))
+        )
+    )
 
 
 def _queued(session: Session, message_id: str) -> bool:

@@ -415,3 +415,29 @@ def test_the_weekly_recap_lists_open_entries_once_a_week(tmp_path: Path) -> None
     run_pass(runtime)
     assert len([r for r in outbox(runtime) if r.purpose == "mingguan"]) == 2
     runtime.close()
+
+
+def test_a_slip_escalation_carries_the_scanned_image(tmp_path: Path) -> None:
+    from aduan.daemon.register import EntryDraft, StoredFile, create_entry, load_entries
+    from aduan.models.db import transaction
+
+    clock = FakeClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    runtime = directory_runtime(tmp_path, clock)
+    image = b"\x89PNG\r\n\x1a\n" + b"slip" * 100
+    sha = runtime.store.put(image)
+    draft = EntryDraft(
+        received_at=clock.now,
+        channel="kotak_saran",
+        source_id=f"sha256:{sha}",
+        text=QUEUE,
+        classification=runtime.classifier.classify(QUEUE),
+        files=(StoredFile(sha, "slip-1.png", "image/png", len(image)),),
+    )
+    with transaction(runtime.engine) as session:
+        created = create_entry(session, runtime.settings, draft, clock.now)
+        runtime.escalator.on_registered(session, load_entries(session, [created]), clock.now)
+    (escalation,) = outbox(runtime)
+    assert escalation.purpose == "eskalasi"
+    assert b'filename="slip-1.png"' in escalation.raw
+    assert b"Lampiran: 1 berkas" in escalation.raw
+    runtime.close()
