@@ -125,6 +125,10 @@ class Service:
 
     def _train(self) -> None:
         runtime = self.runtime
-        with Session(runtime.engine) as session:
-            retrain(session, runtime.settings, runtime.clock())
+        try:
+            with Session(runtime.engine) as session:
+                retrain(session, runtime.settings, runtime.clock())
+        except Exception:  # intake goes on with the rules and the model it has
+            log.exception("retraining the classifier failed")
+            return
         runtime.reload_classifier()
