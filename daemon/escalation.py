@@ -357,16 +357,13 @@ class Escalator:
     ) -> bool:
         entries = list(entries)
         first = entries[0].id if len(entries) == 1 else None
-        if not enqueue(session, message, purpose=purpose, entry_id=first, now=now):
+        outbox_id = enqueue(session, message, purpose=purpose, entry_id=first, now=now)
+        if outbox_id is None:
             return False
-        outbox_id = session.exec(
-            select(OutboxMessage.id).where(OutboxMessage.message_id == message["Message-ID"])
-        ).one()
         if entries:
             session.execute(
                 insert(OutboxEntry), [{"outbox_id": outbox_id, "entry_id": e.id} for e in entries]
             )
-        log.info("queued %s %s", purpose, message["Message-ID"])
         return True
 
 

@@ -155,8 +155,9 @@ def enqueue(
     purpose: str,
     entry_id: int | None,
     now: datetime,
-) -> bool:
-    """Queue `message` in the caller's transaction; False if its Message-ID is queued already.
+) -> int | None:
+    """Queue `message` in the caller's transaction: its row id, or None if its Message-ID is
+    queued already.
 
     Envelope recipients are To, Cc and Bcc; Bcc is left out of the stored bytes (the caller's
     message keeps it). A missing Date is set from `now`, on `message` itself. Nothing is
@@ -184,7 +185,7 @@ def enqueue(
         "created_at": now,
     }
     added = _insert_once(session, values)
-    if added:
+    if added is not None:
         log.info("outbox: %s queued (%s)", message_id, purpose)
     return added
 
@@ -207,7 +208,7 @@ def _addresses(name: str, value: object) -> tuple[Address, ...]:
     return header.addresses
 
 
-def _insert_once(session: Session, values: Mapping[str, object]) -> bool:
+def _insert_once(session: Session, values: Mapping[str, object]) -> int | None:
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
         insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -217,15 +218,17 @@ def _insert_once(session: Session, values: Mapping[str, object]) -> bool:
             .on_conflict_do_nothing(index_elements=["message_id"])
             .returning(col(OutboxMessage.id))
         ).scalar_one_or_none()
-        return inserted is not None
+        return inserted
     # Elsewhere the unique constraint is the guard: a racing duplicate fails the commit.
     exists = session.exec(
         select(OutboxMessage.id).where(col(OutboxMessage.message_id) == values["message_id"])
     ).first()
     if exists is not None:
-        return False
-    session.add(OutboxMessage.model_validate(values))
-    return True
+        return None
+    row = OutboxMessage.model_validate(values)
+    session.add(row)
+    session.flush()
+    return row.id
 
 
 def mark_bounced(session: Session, message_ids: Iterable[str], reason: str) -> list[int]:
