@@ -276,11 +276,12 @@ class Intake:
         if row.status != "karantina":
             raise UsageError(f"quarantine item {quarantine_id} was already processed")
         item = RawItem(row.source, row.source_ref, self.store.get(row.sha256), row.created_at)
-        parsed = _parse(item.data, max_bytes, self.store, self.classifier)
+        batch = self.parse_mails([item], max_bytes=max_bytes)
+        (parsed,) = batch.parsed.result()  # kept by `Pending`: recording does not parse again
         result = (
             IntakeResult(Outcome.QUARANTINED)
             if isinstance(parsed, str)
-            else self.take_mails([item], max_bytes=max_bytes)[0]
+            else self.record_mails(batch)[0]
         )
         with transaction(self.engine) as session:
             row = session.get(QuarantineItem, quarantine_id)
