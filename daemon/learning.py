@@ -58,10 +58,10 @@ def current_spec(settings: Settings) -> ClassifierSpec:
     """
     lexicon = settings.classification.lexicon
     if lexicon is not None:
-        from aduan.parsers.classify import LexiconError, load_lexicon
+        from aduan.parsers.classify import LexiconError
 
         try:
-            load_lexicon(lexicon)
+            _lexicon(lexicon)
         except LexiconError as exc:
             raise ConfigError(
                 f"[classification] lexicon: {exc}; fix the file or remove the key"
@@ -80,11 +80,18 @@ def model_dir(settings: Settings) -> Path:
 
 @lru_cache(maxsize=2)
 def _loaded(spec: ClassifierSpec) -> tuple[Lexicon, Model | None]:
-    from aduan.parsers.classify import load_lexicon, load_model
+    from aduan.parsers.classify import load_model
 
-    lexicon = load_lexicon(spec.lexicon)
     model = None if spec.version is None else load_model(spec.models, spec.version)
-    return lexicon, model
+    return _lexicon(spec.lexicon), model
+
+
+@lru_cache(maxsize=2)
+def _lexicon(path: Path | None) -> Lexicon:
+    """Loaded once per process: the start checks it, classifying and training reuse it."""
+    from aduan.parsers.classify import load_lexicon
+
+    return load_lexicon(path)
 
 
 def corrections(session: Session) -> list[Example]:
@@ -98,10 +105,10 @@ def corrections(session: Session) -> list[Example]:
 
 def retrain(session: Session, settings: Settings, now: datetime) -> TrainResult:
     """Fit on the seed set plus the corrections; save the model only if it beats the rules."""
-    from aduan.parsers.classify import load_lexicon, save_model, train
+    from aduan.parsers.classify import save_model, train
 
     examples = corrections(session)
-    result = train(examples, lexicon=load_lexicon(settings.classification.lexicon), now=now)
+    result = train(examples, lexicon=_lexicon(settings.classification.lexicon), now=now)
     if result.model is not None:
         folder = save_model(result.model, model_dir(settings))
         log.info("classifier model saved as %s (%d corrections)", folder.name, len(examples))
