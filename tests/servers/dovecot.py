@@ -39,12 +39,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from imapclient import IMAPClient
 
-from tests.servers.net import LOOPBACK, free_ports
+from tests.servers.net import LOOPBACK, LoopbackServer, free_ports
 
 DOVECOT_BINARY = Path("/usr/sbin/dovecot")
 DOVEADM_BINARY = Path("/usr/bin/doveadm")
@@ -75,7 +73,7 @@ class ImapAccount:
     ca_file: Path
 
 
-class Dovecot:
+class Dovecot(LoopbackServer):
     """One Dovecot instance rooted in a private directory.
 
     Use `Dovecot.start(dir)`; the constructor only prepares files.
@@ -159,17 +157,6 @@ class Dovecot:
         """Stop and start again on the same ports with the same data."""
         self.stop(timeout)
         self._launch(timeout)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- accounts ----------------------------------------------------------
 

@@ -1,10 +1,12 @@
-"""Loopback port helpers for tests that run real servers."""
+"""Loopback ports and the context-manager shape shared by the test servers."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import time
+from types import TracebackType
+from typing import Self
 
 LOOPBACK = "127.0.0.1"
 
@@ -47,3 +49,21 @@ def wait_for_port(host: str, port: int, timeout: float) -> None:
                 raise TimeoutError(f"{host}:{port} not accepting connections: {exc}") from exc
         # A refused connect returns at once; the pause keeps this from spinning.
         time.sleep(0.01)
+
+
+class LoopbackServer:
+    """A test server used as a context manager: leaving the block stops it."""
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

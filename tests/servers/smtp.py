@@ -24,13 +24,12 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from tests.servers.net import LOOPBACK, free_ports
+from tests.servers.net import LOOPBACK, LoopbackServer, free_ports
 
 # aiosmtpd logs every envelope address at INFO and a deprecation of its own at WARNING.
 _AIOSMTPD_LOG_LEVEL = logging.ERROR
@@ -117,7 +116,7 @@ class _Handler:
         return "250 2.0.0 OK"
 
 
-class SmtpServer:
+class SmtpServer(LoopbackServer):
     """aiosmtpd listening on 127.0.0.1: `port` with STARTTLS, `tls_port` with implicit TLS."""
 
     host = LOOPBACK
@@ -202,17 +201,6 @@ class SmtpServer:
         controllers, self._controllers = self._controllers, []
         for controller in controllers:
             controller.stop()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- behaviour ---------------------------------------------------------
 
