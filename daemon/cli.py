@@ -374,7 +374,7 @@ def register_correct(
     now = runtime.clock()
     with transaction(runtime.engine) as session:
         changes = correct_entry(session, register_no, Correction(kind, unit, urgent), by, now)
-        runtime.escalator.tick(session, now)  # corrected to urgent: the head is told now
+        runtime.escalator.catch_up_urgent(session, now)  # the head is told now
     key = "corrected" if changes else "unchanged"
     typer.echo(t(key, c.language, no=register_no, changes="; ".join(changes)))
 

@@ -119,10 +119,7 @@ class Escalator:
     def tick(self, session: Session, now: datetime) -> None:
         # Only the entries each rule can concern are loaded: a district register holds
         # thousands of open entries, and their texts are large.
-        if self.cfg.quality_team or self.cfg.head:  # nobody to tell: nothing to catch up
-            not_yet = _open().where(col(Entry.urgent).is_(True), ~_in_mail({URGENT}))
-            for entry in list(session.exec(not_yet)):
-                self._escalate(session, entry, URGENT, now)  # e.g. corrected to urgent later
+        self.catch_up_urgent(session, now)
         self._digest(session, now)
         for entry in list(session.exec(self._reminder_window(now))):
             self._remind(session, entry, now)
@@ -130,6 +127,14 @@ class Escalator:
             for deadline, due in overdue_deadlines(entry, now):
                 self._alert_overdue(session, entry, deadline, due, now)
         self._weekly(session, now)
+
+    def catch_up_urgent(self, session: Session, now: datetime) -> None:
+        """Mail every open urgent entry not yet mailed as urgent (e.g. corrected to urgent)."""
+        if not (self.cfg.quality_team or self.cfg.head):  # nobody to tell
+            return
+        not_yet = _open().where(col(Entry.urgent).is_(True), ~_in_mail({URGENT}))
+        for entry in list(session.exec(not_yet)):
+            self._escalate(session, entry, URGENT, now)
 
     def _reminder_window(self, now: datetime) -> SelectOfScalar[Entry]:
         answer = timedelta(hours=self.cfg.remind_answer_hours)

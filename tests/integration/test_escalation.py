@@ -441,3 +441,30 @@ def test_a_slip_escalation_carries_the_scanned_image(tmp_path: Path) -> None:
     assert b'filename="slip-1.png"' in escalation.raw
     assert b"Lampiran: 1 berkas" in escalation.raw
     runtime.close()
+
+
+def test_a_correction_to_urgent_tells_the_head_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(
+        tmp_path,
+        extra="\n".join(
+            [
+                "[smtp]",
+                f'from = "Pengaduan <{OURS}>"',
+                "[escalation]",
+                f'quality_team = ["{TEAM}"]',
+                f'head = ["{HEAD}"]',
+            ]
+        ),
+    )
+    added = aduan(capsys, config, "--json", "register", "add", "--channel", "sms", "--text", QUEUE)
+    number = added.json()["register_no"]
+    assert aduan(capsys, config, "register", "correct", number, "--urgent").code == 0
+    queued = aduan(capsys, config, "status", "--json").json()["outbox_waiting"]
+    assert queued == 2  # the first escalation, and the urgent one to the head
+    mid = f"<segera.{number}@puskesmas.example>"
+    runtime = Runtime.open(load_settings(config))
+    urgent = [row for row in outbox(runtime) if row.message_id == mid]
+    assert len(urgent) == 1 and HEAD in urgent[0].recipients
+    runtime.close()
