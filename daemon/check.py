@@ -39,6 +39,7 @@ def run_checks(settings: Settings, lang: str) -> Iterator[CheckResult]:
     yield _guard("database", lambda: _check_database(settings))
     for label, path in _folders(settings):
         yield _guard(label, partial(_check_writable, path))
+    yield _guard("OCR", lambda: _check_ocr(settings))
     if settings.mailbox is None:
         yield CheckResult("IMAP", None, t("mailbox_unset", lang))
     else:
@@ -61,6 +62,7 @@ def _folders(settings: Settings) -> list[tuple[str, Path]]:
         ("storage", settings.storage.path),
         ("scans inbox", settings.scans.inbox),
         ("scans done", settings.scans.done),
+        ("scans quarantine", settings.scans.quarantine),
     ]
     if settings.maildir is not None:
         found.append(("maildir", settings.maildir.path))
@@ -85,6 +87,18 @@ def _check_writable(path: Path) -> str:
     if not os.access(path, os.W_OK):
         raise CheckFailed(f"{path} is not writable; give the aduan user write access")
     return str(path)
+
+
+def _check_ocr(settings: Settings) -> str:
+    """The engines that work here, and the configured one reads the configured languages."""
+    from aduan.parsers.ocr import OcrError, check_engine, engines
+
+    scans = settings.scans
+    try:
+        used = check_engine(scans.engine, scans.languages)
+    except OcrError as exc:
+        raise CheckFailed(str(exc)) from exc
+    return f"{used} with {scans.languages!r} (installed: {', '.join(engines())})"
 
 
 def _check_imap(settings: Settings) -> str:

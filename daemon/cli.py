@@ -180,6 +180,95 @@ def status(ctx: typer.Context, json_: bool = JsonOpt) -> None:
     typer.echo(t("status_quarantine", lang, n=st.quarantine))
     typer.echo(t("status_outbox", lang, waiting=st.outbox_waiting, failed=st.outbox_failed))
     typer.echo(t("status_auto", lang, auto=st.autoreplies, bounce=st.bounces))
+    typer.echo(t("status_review", lang, n=st.review, blank=st.blank_pages))
+
+
+@app.command()
+def scan(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="Images or PDFs."),
+) -> None:
+    """Read scanned slips into the register now (one entry per page), as the scan folder does.
+
+    The files stay where they are; a file read before adds nothing.
+    """
+    from datetime import UTC
+
+    from aduan.daemon.intake import Outcome, RawItem
+
+    c = _ctx(ctx)
+    items = []
+    for path in files:
+        try:
+            items.append(
+                RawItem(
+                    "scan",
+                    str(path),
+                    path.read_bytes(),
+                    datetime.fromtimestamp(path.stat().st_mtime, UTC),
+                )
+            )
+        except OSError as exc:
+            raise UsageError(f"{path} cannot be read ({exc.strerror}); check the path") from exc
+    runtime = _runtime(c)
+    results = runtime.intake.take_scans(items)
+    if c.json:
+        _print_json(
+            [
+                {"file": str(p), "outcome": r.outcome.value, "register_nos": list(r.register_nos)}
+                | ({"reason": r.reason} if r.reason else {})
+                for p, r in zip(files, results, strict=True)
+            ]
+        )
+    else:
+        for path, result in zip(files, results, strict=True):
+            nos = ", ".join(result.register_nos)
+            typer.echo(
+                t(
+                    "scan_" + result.outcome.value,
+                    c.language,
+                    file=path,
+                    nos=nos,
+                    reason=result.reason,
+                )
+            )
+    quarantined = [
+        p for p, r in zip(files, results, strict=True) if r.outcome is Outcome.QUARANTINED
+    ]
+    if quarantined:
+        raise AduanError(t("scan_some_quarantined", c.language, n=len(quarantined)))
+
+
+@app.command()
+def review(ctx: typer.Context, json_: bool = JsonOpt) -> None:
+    """Entries a person must check (doubtful OCR), with the images to look at."""
+    from sqlmodel import Session, col, select
+
+    from aduan.daemon.register import entry_json
+    from aduan.models.tables import Entry
+
+    c = _ctx(ctx)
+    runtime = _runtime(c)
+    tz = c.settings.facility.tz
+    with Session(runtime.engine) as session:
+        rows = session.exec(
+            select(Entry)
+            .where(col(Entry.review_reason).is_not(None))
+            .order_by(col(Entry.received_at), col(Entry.id))
+        ).all()
+        entries = [entry_json(session, e, tz, events=False) for e in rows]
+    if json_ or c.json:
+        _print_json(entries)
+        return
+    if not entries:
+        typer.echo(t("no_review", c.language))
+    for e in entries:
+        confidence = "-" if e["ocr_confidence"] is None else f"{e['ocr_confidence']:.0%}"
+        typer.echo(f"{e['register_no']}  OCR {confidence:>4}  {e['review']['reason']}")
+        for image in e["review"]["images"]:
+            typer.echo(f"      {runtime.store.path(image['sha256'])}  ({image['filename']})")
+    if entries:
+        typer.echo(t("review_hint", c.language))
 
 
 def _parse_date(value: str, tz: Any, option: str) -> datetime:
@@ -355,16 +444,37 @@ def register_correct(
     kind: str | None = typer.Option(None, "--kind", help="keluhan, saran, pujian, pertanyaan…"),
     unit: str | None = typer.Option(None, "--unit", help="pendaftaran, farmasi, ugd…"),
     urgent: bool | None = typer.Option(None, "--urgent/--not-urgent", help="Urgency."),
+    text: str | None = typer.Option(
+        None, "--text", help="The text as the slip really says (fixes an OCR misread)."
+    ),
+    reviewed: bool = typer.Option(
+        False, "--reviewed", help="The machine's reading was checked and is right."
+    ),
     by: str = typer.Option("staf", "--by", help="Who corrects (recorded in the audit trail)."),
 ) -> None:
-    """Correct the classifier (kind, unit, urgency); recorded, and used by `aduan train`."""
-    from aduan.daemon.register import Correction, correct_entry
+    """Correct the classifier (kind, unit, urgency) or the text read from a slip.
+
+    Label corrections are recorded and used by `aduan train`. A new --text (or --reviewed)
+    ends the entry's review; the text is then classified again unless labels are given.
+    """
+    from aduan.daemon.register import (
+        Correction,
+        correct_entry,
+        get_entry,
+        reclassify,
+        revise_text,
+    )
     from aduan.models.db import transaction
     from aduan.models.tables import KINDS
 
     c = _ctx(ctx)
-    if kind is None and unit is None and urgent is None:
-        raise UsageError("nothing to correct; give --kind, --unit or --urgent/--not-urgent")
+    labels = Correction(kind, unit, urgent)
+    if labels == Correction() and text is None and not reviewed:
+        raise UsageError(
+            "nothing to correct; give --kind, --unit, --urgent/--not-urgent, --text or --reviewed"
+        )
+    if text is not None and not text.strip():
+        raise UsageError("--text is empty; write what the slip says")
     if kind is not None and kind not in KINDS:
         raise UsageError(f"--kind {kind!r} is not known; use one of: {', '.join(KINDS)}")
     runtime = _runtime(c)
@@ -372,11 +482,20 @@ def register_correct(
     if unit is not None and unit not in units:
         raise UsageError(f"--unit {unit!r} is not known; use one of: {', '.join(units)}")
     now = runtime.clock()
+    changes: list[str] = []
     with transaction(runtime.engine) as session:
-        changes = correct_entry(session, register_no, Correction(kind, unit, urgent), by, now)
+        if text is not None or reviewed:
+            old = get_entry(session, register_no).text
+            entry = revise_text(session, register_no, text and text.strip(), by, now)
+            if entry.text != old:
+                changes.append(t("text_changed", c.language))
+                if labels == Correction():
+                    reclassify(session, entry, runtime.classifier.classify(entry.text), now)
+        if labels != Correction():
+            changes += correct_entry(session, register_no, labels, by, now)
         runtime.escalator.catch_up_urgent(session, now)  # the head is told now
-    key = "corrected" if changes else "unchanged"
-    typer.echo(t(key, c.language, no=register_no, changes="; ".join(changes)))
+    key = "corrected" if changes or reviewed else "unchanged"
+    typer.echo(t(key, c.language, no=register_no, changes="; ".join(changes) or "-"))
 
 
 @register_app.command("update")

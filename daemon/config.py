@@ -92,7 +92,14 @@ class Maildir(_Section):
 class Scans(_Section):
     inbox: Path = Path("var/scans/masuk")
     done: Path = Path("var/scans/selesai")
-    languages: str = "ind"
+    quarantine: Path = Path("var/scans/karantina")  # files that cannot be read, kept here
+    languages: Annotated[str, Field(pattern=r"^[a-z_]+(\+[a-z_]+)*$")] = "ind"
+    engine: Literal["auto", "tesseract", "tesserocr"] = "auto"
+    poll_seconds: Annotated[int, Field(ge=1)] = 30
+    # A file is taken once it has not changed for this long: the scanner may still be writing.
+    settle_seconds: Annotated[float, Field(ge=0)] = 5.0
+    # Mail from these addresses (a scanner's scan-to-email) is always read as slips.
+    senders: list[str] = []
 
 
 class Smtp(_Section):
@@ -260,7 +267,11 @@ def _anchor(settings: Settings, base: Path) -> Settings:
             update={"url": _anchor_sqlite_url(settings.database.url, base)}
         ),
         "scans": settings.scans.model_copy(
-            update={"inbox": fix(settings.scans.inbox), "done": fix(settings.scans.done)}
+            update={
+                "inbox": fix(settings.scans.inbox),
+                "done": fix(settings.scans.done),
+                "quarantine": fix(settings.scans.quarantine),
+            }
         ),
         "smtp": settings.smtp.model_copy(
             update={

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, insert
@@ -23,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from aduan.daemon.clock import Clock
 from aduan.daemon.config import Settings
-from aduan.daemon.errors import UsageError
+from aduan.daemon.errors import SourceUnavailable, UsageError
 from aduan.daemon.escalation import Escalator
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.learning import ClassifierSpec
@@ -31,11 +32,23 @@ from aduan.daemon.outbox import mark_bounced
 from aduan.daemon.register import (
     DAEMON,
     EntryDraft,
+    NewEntry,
     StoredFile,
     add_event,
     create_entries,
     create_entry,
     load_entries,
+)
+from aduan.daemon.slips import (
+    PageFailure,
+    PageJob,
+    ScanFile,
+    SlipPage,
+    is_scan,
+    plan_pages,
+    read_slip_page,
+    slip_draft,
+    store_scan,
 )
 from aduan.daemon.threads import Mention, Thread, find_thread, record_reply, staff_addresses
 from aduan.daemon.workers import Pending, WorkerPool
@@ -43,6 +56,7 @@ from aduan.models.db import transaction
 from aduan.models.tables import Entry, ProcessedItem, QuarantineItem, SourceState
 from aduan.parsers.classification import UNCLASSIFIED, Classification
 from aduan.parsers.mail import Mail, MailParseError, parse_mail
+from aduan.parsers.pages import ScanFileError
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +85,29 @@ class Outcome(StrEnum):
     BOUNCE = "bounce"
     QUARANTINED = "quarantined"
     THREADED = "threaded"  # a reply, added to the entry it continues
+    BLANK = "blank"  # a scanned page with nothing on it: skipped
+    SLIPS = "slips"  # a scan-to-email mail, registered as the slips it carries
+
+
+# Sources whose items are scanned files, not mail: the folder and `aduan scan`.
+SCAN_SOURCES = frozenset({"scans", "scan"})
+# A mail with scans attached and fewer words than this may be a scanner's scan-to-email.
+SCAN_MAIL_MAX_WORDS = 40
 
 
 @dataclass(frozen=True)
 class IntakeResult:
     outcome: Outcome
     register_no: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What became of one scanned file: an entry per slip, or why none."""
+
+    outcome: Outcome
+    register_nos: tuple[str, ...] = ()
+    reason: str | None = None  # why it was quarantined
 
 
 def mail_source_id(mail: Mail, raw: bytes) -> str:
@@ -105,6 +136,8 @@ class _Prepared:
     mail: Mail
     files: tuple[StoredFile, ...]
     classification: Classification
+    slips: tuple[tuple[ScanFile, SlipPage | PageJob], ...] = ()  # a scan-to-email's pages
+    unread: str | None = None  # why its scans could not be read (the mail is kept whole)
 
     @property
     def key(self) -> str:
@@ -147,6 +180,7 @@ class Intake:
         self.escalator = escalator
         self.classifier = classifier
         self.staff = staff_addresses(settings.escalation)
+        self.scanners = frozenset(a.lower() for a in settings.scans.senders)
         self.pool = pool or WorkerPool(workers=1)
 
     def last_position(self, source: str) -> Position | None:
@@ -189,6 +223,7 @@ class Intake:
                 prepared.append(
                     _Prepared(index, item, parsed.mail, parsed.files, parsed.classification)
                 )
+        prepared = self._read_attached_scans(prepared)
         try:
             results.update(self._record(prepared))
         except IntegrityError:
@@ -222,6 +257,7 @@ class Intake:
         results: dict[int, IntakeResult] = {}
         first_of: dict[str, int] = {}  # the same mail twice in one batch: the first counts
         fresh: list[tuple[_Prepared, Mention | None]] = []
+        slip_mails: list[_Prepared] = []
         processed: list[dict[str, Any]] = []
         _advance(session, [p.item for p in batch])
         for p in batch:
@@ -240,11 +276,20 @@ class Intake:
                 record_reply(session, thread, p.mail, p.files, received_at, self.escalator, now)
                 processed.append(p.processed(Outcome.THREADED, thread.entry.id, now))
                 results[p.index] = IntakeResult(Outcome.THREADED, thread.entry.register_no)
+            elif self._is_scan_mail(p):
+                slip_mails.append(p)
             else:
                 fresh.append((p, thread))
             first_of.setdefault(p.key, p.index)
         drafts = [_draft(p, mention) for p, mention in fresh]
-        entries = create_entries(session, self.settings, drafts, now)
+        slips = _SlipRecord(session, [pair for p in slip_mails for pair in p.slips], now)
+        created = create_entries(session, self.settings, [*drafts, *slips.drafts], now)
+        entries, slip_entries = created[: len(drafts)], created[len(drafts) :]
+        slips.registered(session, slip_entries)
+        for p in slip_mails:
+            made = slips.first_entry(p.slips)
+            processed.append(p.processed(Outcome.SLIPS, made.id if made else None, now))
+            results[p.index] = IntakeResult(Outcome.SLIPS, made.register_no if made else None)
         twins = _first_entry_by_source_id(session, {p.source_id for p, _ in fresh})
         for (p, _), entry in zip(fresh, entries, strict=True):
             processed.append(p.processed(Outcome.REGISTERED, entry.id, now))
@@ -256,12 +301,146 @@ class Intake:
                 add_event(session, entry.id, now, "same_message_id", DAEMON, detail)
         if processed:
             session.execute(insert(ProcessedItem), processed)
-        self.escalator.on_registered(session, load_entries(session, entries), now)
+        self.escalator.on_registered(session, load_entries(session, created), now)
         for p in batch:
             if p.index not in results:
                 first = results[first_of[p.key]]
                 results[p.index] = IntakeResult(Outcome.DUPLICATE, first.register_no)
         return results
+
+    def take_scans(self, items: Sequence[RawItem]) -> list[ScanResult]:
+        """Register one entry per slip of each scanned file, in one commit.
+
+        Idempotent by the file's sha256 (and page): a file taken again adds nothing. A file
+        that is no readable scan is quarantined. Raises `SourceUnavailable` when OCR itself
+        does not work: the files then wait where they are.
+        """
+        files = [
+            store_scan(self.store, i.source, i.ref, Path(i.ref).name, i.data, i.received_at)
+            for i in items
+        ]
+        reads = self._read_scans(files)
+        results: dict[int, ScanResult] = {}
+        readable: list[tuple[int, ScanFile, tuple[SlipPage | PageJob, ...]]] = []
+        for index, (item, file) in enumerate(zip(items, files, strict=True)):
+            read = reads[file.sha256]
+            if isinstance(read, str):
+                self.quarantine(item, read, filename=file.filename)
+                results[index] = ScanResult(Outcome.QUARANTINED, reason=read)
+            else:
+                readable.append((index, file, read))
+
+        def record() -> dict[int, ScanResult]:
+            now = self.clock()
+            with transaction(self.engine) as session:
+                pages = [(file, page) for _, file, read in readable for page in read]
+                slips = _SlipRecord(session, pages, now)
+                created = create_entries(session, self.settings, slips.drafts, now)
+                slips.registered(session, created)
+                self.escalator.on_registered(session, load_entries(session, created), now)
+                return {index: slips.result(file, read) for index, file, read in readable}
+
+        results.update(self._retrying(record))
+        for index, file in enumerate(files):
+            result = results[index]
+            nos = ",".join(result.register_nos) or "-"
+            log.info(
+                "%s %s source=%s sha256=%s", result.outcome.value, nos, file.source, file.sha256
+            )
+        return [results[index] for index in range(len(items))]
+
+    def _read_scans(
+        self, files: Sequence[ScanFile]
+    ) -> dict[str, tuple[SlipPage | PageJob, ...] | str]:
+        """Each file's pages read on the workers, or why the file cannot be read.
+
+        Pages registered before (the file came again) are not read again: their job stands
+        in for them. Raises `SourceUnavailable` when OCR does not work at all.
+        """
+        scans = self.settings.scans
+        reads: dict[str, tuple[SlipPage | PageJob, ...] | str] = {}
+        jobs: dict[str, list[PageJob]] = {}
+        for file in files:
+            if file.sha256 in reads or file.sha256 in jobs:
+                continue
+            try:
+                data = self.store.get(file.sha256)
+                jobs[file.sha256] = plan_pages(
+                    file, data, self.store.root, scans.languages, scans.engine, self.classifier
+                )
+            except ScanFileError as exc:
+                reads[file.sha256] = str(exc)
+        every = [job for file_jobs in jobs.values() for job in file_jobs]
+        with Session(self.engine) as session:
+            known = _registered_keys(session, {job.key for job in every})
+        todo = [job for job in every if job.key not in known]
+        read = dict(
+            zip(
+                (job.key for job in todo),
+                self.pool.submit(read_slip_page, todo, costly=True).result(),
+                strict=True,
+            )
+        )
+        for sha, file_jobs in jobs.items():
+            pages = [read.get(job.key, job) for job in file_jobs]
+            failures = [p for p in pages if isinstance(p, PageFailure)]
+            if any(f.environment for f in failures):
+                raise SourceUnavailable(f"OCR does not work: {failures[0].reason}")
+            if failures:
+                reads[sha] = "; ".join(_page_failure(f) for f in failures)
+            else:
+                reads[sha] = tuple(p for p in pages if not isinstance(p, PageFailure))
+        return reads
+
+    def _read_attached_scans(self, prepared: list[_Prepared]) -> list[_Prepared]:
+        """Scan-to-email: read the scans a mail carries when it may come from a scanner."""
+        attached: dict[int, list[ScanFile]] = {}
+        for p in prepared:
+            scans = [f for f in p.files if is_scan(f.content_type, f.filename)]
+            if scans and p.mail.auto is None and self._may_be_scan_mail(p.mail):
+                attached[p.index] = [self._attached_scan(p.item, f) for f in scans]
+        if not attached:
+            return prepared
+        try:
+            reads = self._read_scans([f for files in attached.values() for f in files])
+        except SourceUnavailable as exc:  # mail keeps flowing: registered as mail, reviewed
+            reads = {f.sha256: str(exc) for files in attached.values() for f in files}
+        out: list[_Prepared] = []
+        for p in prepared:
+            if p.index not in attached:
+                out.append(p)
+                continue
+            pages: list[tuple[ScanFile, SlipPage | PageJob]] = []
+            problems: list[str] = []
+            for file in attached[p.index]:
+                read = reads[file.sha256]
+                if isinstance(read, str):
+                    problems.append(f"{file.filename}: {read}")
+                else:
+                    pages.extend((file, page) for page in read)
+            out.append(replace(p, slips=tuple(pages), unread="; ".join(problems) or None))
+        return out
+
+    def _may_be_scan_mail(self, mail: Mail) -> bool:
+        sender = (mail.sender_address or "").lower()
+        return sender in self.scanners or len(mail.text.split()) < SCAN_MAIL_MAX_WORDS
+
+    def _is_scan_mail(self, p: _Prepared) -> bool:
+        """Registered as its slips, not as one mail: it comes from a configured scanner, or
+        a page of it is a printed slip form (a photo of a broken tap stays a mail)."""
+        if not p.slips or p.unread is not None:
+            return False
+        if (p.mail.sender_address or "").lower() in self.scanners:
+            return True
+        return any(
+            isinstance(page, PageJob) or (page.slip is not None and page.slip.form)
+            for _, page in p.slips
+        )
+
+    def _attached_scan(self, item: RawItem, stored: StoredFile) -> ScanFile:
+        data = self.store.get(stored.sha256)
+        ref = f"{item.ref}/{stored.filename}"
+        return store_scan(self.store, item.source, ref, stored.filename, data, item.received_at)
 
     def retry_quarantined(
         self, quarantine_id: int, *, max_bytes: int | None = None
@@ -276,20 +455,27 @@ class Intake:
         if row.status != "karantina":
             raise UsageError(f"quarantine item {quarantine_id} was already processed")
         item = RawItem(row.source, row.source_ref, self.store.get(row.sha256), row.created_at)
-        batch = self.parse_mails([item], max_bytes=max_bytes)
-        (parsed,) = batch.parsed.result()  # kept by `Pending`: recording does not parse again
-        result = (
-            IntakeResult(Outcome.QUARANTINED)
-            if isinstance(parsed, str)
-            else self.record_mails(batch)[0]
-        )
+        reason: str | None
+        if row.source in SCAN_SOURCES:
+            (scan,) = self.take_scans([item])
+            result = IntakeResult(scan.outcome, next(iter(scan.register_nos), None))
+            reason = row.reason if scan.outcome == Outcome.QUARANTINED else None
+        else:
+            batch = self.parse_mails([item], max_bytes=max_bytes)
+            (parsed,) = batch.parsed.result()  # kept by `Pending`: recording does not parse again
+            reason = parsed if isinstance(parsed, str) else None
+            result = (
+                IntakeResult(Outcome.QUARANTINED)
+                if reason is not None
+                else self.record_mails(batch)[0]
+            )
         with transaction(self.engine) as session:
             row = session.get(QuarantineItem, quarantine_id)
             assert row is not None
             row.attempts += 1
             row.updated_at = self.clock()
-            if isinstance(parsed, str):
-                row.reason = parsed
+            if reason is not None:
+                row.reason = reason
             else:
                 row.status = "berhasil"
                 row.entry_id = _entry_id(session, result.register_no)
@@ -333,7 +519,7 @@ class Intake:
 
         return self._retrying(record)
 
-    def quarantine(self, item: RawItem, reason: str) -> IntakeResult:
+    def quarantine(self, item: RawItem, reason: str, filename: str | None = None) -> IntakeResult:
         """Keep the raw item whole with the reason; the source may then move past it."""
         sha = self.store.put(item.data)
         key = "raw:" + sha
@@ -347,7 +533,7 @@ class Intake:
                             source=item.source,
                             source_ref=item.ref,
                             sha256=sha,
-                            filename=f"{sha}.eml",
+                            filename=filename or f"{sha}.eml",
                             reason=reason,
                             created_at=now,
                             updated_at=now,
@@ -386,6 +572,10 @@ def _draft(p: _Prepared, mention: Mention | None) -> EntryDraft:
         notes.append(("forwarded", f"diteruskan oleh {mail.forwarded_by}"))
     if mention is not None:
         notes.append(("linked", f"menyebut {mention.register_no} (pengirim lain)"))
+    # Scans from a scanner's address that could not be read: a person reads them instead.
+    review = f"pindaian terlampir tidak terbaca: {p.unread}" if p.unread else None
+    if review is not None:
+        notes.append(("review", review))
     return EntryDraft(
         received_at=p.item.received_at,
         channel="email",
@@ -397,6 +587,7 @@ def _draft(p: _Prepared, mention: Mention | None) -> EntryDraft:
         reporter_contact=mail.sender_address,
         files=p.files,
         notes=tuple(notes),
+        review_reason=review,
     )
 
 
@@ -500,3 +691,77 @@ def _advance(session: Session, items: Sequence[RawItem]) -> None:
         else:
             state.last_uid = max(state.last_uid or 0, pos.uid)
         session.add(state)
+
+
+class _SlipRecord:
+    """Which pages of a batch become entries, inside the batch's transaction.
+
+    Pages registered before (the same file again, by mail or from the folder) and pages seen
+    twice in the batch are skipped; a blank page is recorded as processed, not registered,
+    and noted on the entries of its file's other pages.
+    """
+
+    def __init__(
+        self, session: Session, pages: Sequence[tuple[ScanFile, SlipPage | PageJob]], now: datetime
+    ) -> None:
+        self.now = now
+        self.known = _registered_keys(session, {_job(page).key for _, page in pages})
+        self.drafts: list[EntryDraft] = []
+        self._slips: list[tuple[ScanFile, PageJob]] = []  # one per draft
+        self._blank: list[tuple[ScanFile, PageJob]] = []
+        self._made: dict[str, NewEntry] = {}  # dedupe key → the entry made now
+        for file, page in pages:
+            job = _job(page)
+            if job.key in self.known or isinstance(page, PageJob):
+                continue
+            self.known[job.key] = None  # the second copy in this batch is skipped
+            if page.slip is None:
+                self._blank.append((file, job))
+            else:
+                self._slips.append((file, job))
+                self.drafts.append(slip_draft(file, page))
+
+    def registered(self, session: Session, entries: Sequence[NewEntry]) -> None:
+        """Record every page as processed, now that `entries` (one per draft) exist."""
+        rows: list[dict[str, Any]] = []
+        for (file, job), entry in zip(self._slips, entries, strict=True):
+            self._made[job.key] = entry
+            rows.append(
+                _processed_row(
+                    file.source, job.key, job.source_id, Outcome.REGISTERED, entry.id, self.now
+                )
+            )
+        for file, job in self._blank:
+            rows.append(
+                _processed_row(file.source, job.key, job.source_id, Outcome.BLANK, None, self.now)
+            )
+            for sibling_file, sibling in self._slips:
+                if sibling_file.sha256 == file.sha256:
+                    detail = f"{file.filename}: halaman {job.page} kosong, dilewati"
+                    add_event(
+                        session, self._made[sibling.key].id, self.now, "blank_page", DAEMON, detail
+                    )
+        if rows:
+            session.execute(insert(ProcessedItem), rows)
+
+    def first_entry(self, pages: Sequence[tuple[ScanFile, SlipPage | PageJob]]) -> NewEntry | None:
+        return next((self._made[_job(p).key] for _, p in pages if _job(p).key in self._made), None)
+
+    def result(self, file: ScanFile, pages: Sequence[SlipPage | PageJob]) -> ScanResult:
+        made = [self._made[_job(p).key].register_no for p in pages if _job(p).key in self._made]
+        if made:
+            return ScanResult(Outcome.REGISTERED, tuple(made))
+        before = [no for p in pages if (no := self.known.get(_job(p).key))]
+        if before:
+            return ScanResult(Outcome.DUPLICATE, tuple(before))
+        return ScanResult(Outcome.BLANK)
+
+
+def _job(page: SlipPage | PageJob) -> PageJob:
+    return page if isinstance(page, PageJob) else page.job
+
+
+def _page_failure(failure: PageFailure) -> str:
+    if failure.job.pages == 1:
+        return failure.reason
+    return f"page {failure.job.page}: {failure.reason}"

@@ -31,6 +31,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "({examples} examples tested); add corrections with `aduan register correct`",
     },
     "no_entries": {"id": "Belum ada entri.", "en": "No entries yet."},
+    "text_changed": {"id": "teks diganti", "en": "text replaced"},
+    "scan_registered": {"id": "{file}: tercatat {nos}", "en": "{file}: registered {nos}"},
+    "scan_duplicate": {
+        "id": "{file}: sudah tercatat ({nos})",
+        "en": "{file}: already registered ({nos})",
+    },
+    "scan_blank": {
+        "id": "{file}: halaman kosong, tidak dicatat",
+        "en": "{file}: blank, not registered",
+    },
+    "scan_quarantined": {
+        "id": "{file}: tidak terbaca, dikarantina: {reason}",
+        "en": "{file}: unreadable, quarantined: {reason}",
+    },
+    "scan_some_quarantined": {
+        "id": "{n} berkas tidak terbaca dan dikarantina; lihat `aduan quarantine list`",
+        "en": "{n} file(s) could not be read and are quarantined; see `aduan quarantine list`",
+    },
+    "no_review": {
+        "id": "Tidak ada entri yang perlu diperiksa.",
+        "en": "No entries need checking.",
+    },
+    "review_hint": {
+        "id": 'Periksa gambarnya, lalu: aduan register correct NO --text "…" (atau --reviewed)',
+        "en": 'Check the images, then: aduan register correct NO --text "…" (or --reviewed)',
+    },
     "no_quarantine": {"id": "Karantina kosong.", "en": "Quarantine is empty."},
     "retry_ok": {"id": "Berhasil: {no}", "en": "Done: {no}"},
     "retry_skipped": {
@@ -80,6 +106,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_register": {
         "id": "Register: {entries} entri, {overdue} lewat tenggat",
         "en": "Register: {entries} entries, {overdue} overdue",
+    },
+    "status_review": {
+        "id": "Perlu diperiksa: {n} (lihat `aduan review`); halaman pindaian kosong: {blank}",
+        "en": "To check: {n} (see `aduan review`); blank scanned pages: {blank}",
     },
     "status_quarantine": {
         "id": "Karantina: {n} (lihat `aduan quarantine list`)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,9 @@ from aduan.models.tables import (
 from aduan.parsers.classification import Classification
 
 DAEMON = "daemon"
+# What a person is shown when checking a read: page images (multipage files and PDFs are
+# kept as one PNG per page beside the original) and single-image scans.
+VIEWABLE_IMAGES = frozenset({"image/png", "image/jpeg"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ class EntryDraft:
     reporter_address: str | None = None
     files: tuple[StoredFile, ...] = ()
     notes: tuple[tuple[str, str], ...] = field(default=())  # extra (event type, detail)
+    ocr_confidence: float | None = None  # slips only
+    slip_date: date | None = None
+    review_reason: str | None = None  # why a person must check what the machine read
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,9 @@ def _entry_row(
         "due_resolve": draft.received_at + timedelta(days=deadlines.resolve_days),
         "response": None,
         "rtl": None,
+        "ocr_confidence": draft.ocr_confidence,
+        "slip_date": draft.slip_date,
+        "review_reason": draft.review_reason,
     }
 
 
@@ -215,6 +224,44 @@ def correct_entry(
         assert entry.id is not None
         add_event(session, entry.id, now, "corrected", by, "; ".join(changes))
     return changes
+
+
+def revise_text(
+    session: Session, register_no: str, text: str | None, by: str, now: datetime
+) -> Entry:
+    """A person checked what the machine read (OCR): their text replaces it, and the review
+    is done. The history keeps both versions."""
+    entry = get_entry(session, register_no)
+    assert entry.id is not None
+    if text is not None and text != entry.text:
+        detail = f"sebelumnya:\n{entry.text}\n\nmenjadi:\n{text}"
+        add_event(session, entry.id, now, "text_corrected", by, detail)
+        entry.text = text
+    if entry.review_reason is not None:
+        add_event(session, entry.id, now, "reviewed", by, entry.review_reason)
+        entry.review_reason = None
+    session.add(entry)
+    return entry
+
+
+def reclassify(session: Session, entry: Entry, result: Classification, now: datetime) -> None:
+    """The classifier's new verdict on a revised text. Not a `corrected` event: a machine's
+    labels must not become training data."""
+    assert entry.id is not None
+    changes = [
+        f"{label}: {old} → {new}"
+        for label, old, new in (
+            ("jenis", entry.kind, result.kind),
+            ("unit", entry.unit, result.unit),
+            ("mendesak", _yes_no(entry.urgent), _yes_no(result.urgent)),
+        )
+        if old != new
+    ]
+    entry.kind, entry.unit, entry.urgent = result.kind, result.unit, result.urgent
+    entry.confidence, entry.reasons = result.confidence, list(result.reasons)
+    session.add(entry)
+    if changes:
+        add_event(session, entry.id, now, "reclassified", DAEMON, "; ".join(changes))
 
 
 @dataclass(frozen=True)
@@ -331,6 +378,9 @@ def entry_json(
     def iso(value: datetime | None) -> str | None:
         return None if value is None else value.astimezone(tz).isoformat()
 
+    files = session.exec(
+        select(EntryFile).where(EntryFile.entry_id == entry.id).order_by(col(EntryFile.id))
+    ).all()
     data: dict[str, Any] = {
         "register_no": entry.register_no,
         "received_at": iso(entry.received_at),
@@ -363,10 +413,19 @@ def entry_json(
                 "content_type": f.content_type,
                 "size": f.size,
             }
-            for f in session.exec(
-                select(EntryFile).where(EntryFile.entry_id == entry.id).order_by(col(EntryFile.id))
-            )
+            for f in files
         ],
+        "ocr_confidence": entry.ocr_confidence,
+        "slip_date": None if entry.slip_date is None else entry.slip_date.isoformat(),
+        "review": {
+            "needed": entry.review_reason is not None,
+            "reason": entry.review_reason,
+            "images": [
+                {"sha256": f.sha256, "filename": f.filename}
+                for f in files
+                if f.content_type in VIEWABLE_IMAGES
+            ],
+        },
     }
     if events:
         data["events"] = [

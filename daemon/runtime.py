@@ -18,6 +18,7 @@ from aduan.daemon.learning import ClassifierSpec, current_spec
 from aduan.daemon.sources import Source
 from aduan.daemon.sources.imap import ImapSource
 from aduan.daemon.sources.maildir import MaildirSource
+from aduan.daemon.sources.scans import ScanFolderSource
 from aduan.daemon.workers import WorkerPool
 from aduan.models import db
 
@@ -58,6 +59,7 @@ class Runtime:
             found.append(MaildirSource(self.settings.maildir.path, DEFAULT_MAX_MESSAGE_BYTES))
         if self.settings.mailbox is not None:
             found.append(ImapSource(self.settings.mailbox))
+        found.append(ScanFolderSource(self.settings.scans))
         return found
 
 

@@ -107,7 +107,8 @@ class Service:
         signal.signal(signal.SIGINT, self.request_stop)
         scheduler = schedule.Scheduler()
         settings = self.runtime.settings
-        intervals = [s.poll_seconds for s in (settings.mailbox, settings.maildir) if s is not None]
+        polled = (settings.mailbox, settings.maildir, settings.scans)
+        intervals = [s.poll_seconds for s in polled if s is not None]
         interval = min(intervals, default=60)
         scheduler.every(interval).seconds.do(self._pass)
         train_at = settings.classification.train_time

@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from aduan.daemon.register import count_entries, count_overdue
 from aduan.daemon.sources import PollReport
 from aduan.models.db import transaction
-from aduan.models.tables import OutboxMessage, ProcessedItem, QuarantineItem, SourceState
+from aduan.models.tables import Entry, OutboxMessage, ProcessedItem, QuarantineItem, SourceState
 
 
 def record_poll_ok(engine: Engine, report: PollReport, now: datetime) -> None:
@@ -56,6 +56,8 @@ class Status:
     outbox_failed: int
     autoreplies: int
     bounces: int
+    review: int  # entries whose machine reading a person must check
+    blank_pages: int  # scanned pages skipped as blank
 
     def as_json(self, tz: Any) -> dict[str, Any]:
         data = asdict(self)
@@ -86,4 +88,6 @@ def collect_status(engine: Engine, now: datetime) -> Status:
             outbox_failed=count(OutboxMessage, OutboxMessage.status == "gagal"),
             autoreplies=count(ProcessedItem, ProcessedItem.outcome == "autoreply"),
             bounces=count(ProcessedItem, ProcessedItem.outcome == "bounce"),
+            review=count(Entry, col(Entry.review_reason).is_not(None)),
+            blank_pages=count(ProcessedItem, ProcessedItem.outcome == "blank"),
         )

@@ -1,4 +1,4 @@
-"""CPU-heavy pure work (parsing now, OCR later) on every core, in worker processes.
+"""CPU-heavy pure work (parsing, OCR) on every core, in worker processes.
 
 Only pure functions run there (bytes in, typed values out), plus writes to the
 content-addressed file store, which are idempotent. Database writes stay in the main process,
@@ -38,18 +38,22 @@ class WorkerPool:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._executor: ProcessPoolExecutor | None = None
 
-    def submit(self, fn: Callable[[_In], _Out], items: Sequence[_In]) -> Pending[_Out]:
+    def submit(
+        self, fn: Callable[[_In], _Out], items: Sequence[_In], *, costly: bool = False
+    ) -> Pending[_Out]:
         """Start `[fn(x) for x in items]` on the workers and return at once.
 
-        Small batches are not worth the trip: they are computed inline, when asked for.
+        Small batches of cheap items (parsing) are not worth the trip: they are computed
+        inline, when asked for. `costly` items (an OCR'd page takes seconds) go to the workers
+        from two on, one at a time, so a slow page does not hold up a whole chunk.
         """
-        if self.workers < 2 or len(items) < MIN_PARALLEL:
+        if self.workers < 2 or len(items) < (2 if costly else MIN_PARALLEL):
             return Pending(lambda: [fn(item) for item in items])
         if self._executor is None:
             # spawn, not fork: the main process holds database connections and sockets.
             context = multiprocessing.get_context("spawn")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
-        chunk = max(1, len(items) // (self.workers * 4))
+        chunk = 1 if costly else max(1, len(items) // (self.workers * 4))
         # Executor.map submits every chunk now; the iterator only collects the results.
         results = self._executor.map(fn, items, chunksize=chunk)
         return Pending(lambda: list(results))

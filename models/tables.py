@@ -5,7 +5,7 @@ Every datetime is aware and stored in UTC (`UTCDateTime`); people see the facili
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, BigInteger, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -65,6 +65,10 @@ class Entry(SQLModel, table=True):
     due_resolve: datetime = Field(sa_type=UTCDateTime)
     response: str | None = Field(default=None, sa_type=Text)
     rtl: str | None = Field(default=None, sa_type=Text)
+    # Slips: how sure OCR was, the date written on the slip, and why a person must look.
+    ocr_confidence: float | None = None
+    slip_date: date | None = None
+    review_reason: str | None = Field(default=None, index=True)  # None: no review needed
 
 
 class Event(SQLModel, table=True):
@@ -100,7 +104,8 @@ class ProcessedItem(SQLModel, table=True):
     dedupe_key: str = Field(unique=True)
     source: str = Field(index=True)
     source_id: str
-    outcome: str = Field(index=True)  # registered | autoreply | bounce | quarantined
+    # registered | duplicate | autoreply | bounce | quarantined | threaded | blank | slips
+    outcome: str = Field(index=True)
     entry_id: int | None = Field(default=None, foreign_key="entry.id")
     at: datetime = Field(sa_type=UTCDateTime)
 
