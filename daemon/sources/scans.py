@@ -26,6 +26,7 @@ from aduan.daemon.sources import PollReport, StopRequested
 log = logging.getLogger(__name__)
 
 BATCH = 20  # files per commit; each may hold many pages
+BATCH_BYTES = 64 * 1024 * 1024  # and at most this much in memory (unless one file is bigger)
 # Names scanners and copy tools use while a file is still being written.
 PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", "~")
 
@@ -53,11 +54,11 @@ class ScanFolderSource:
             raise SourceUnavailable(
                 f"scan folder {self.cfg.inbox} cannot be read: {exc.strerror}"
             ) from exc
-        for start in range(0, len(found), BATCH):
+        for done, batch in _batches(found):
             if stop():
-                report.pending = len(found) - start
+                report.pending = len(found) - done
                 break
-            self._take_batch(intake, found[start : start + BATCH], report)
+            self._take_batch(intake, batch, report)
         return report
 
     def _settled(self) -> Iterator[_Found]:
@@ -103,6 +104,22 @@ class ScanFolderSource:
             _move(f.path, target / f.path.relative_to(self.cfg.inbox))
 
 
+def _batches(found: list[_Found]) -> Iterator[tuple[int, list[_Found]]]:
+    """Consecutive batches of at most BATCH files and BATCH_BYTES, each with how many files
+    came before it."""
+    batch: list[_Found] = []
+    size = done = 0
+    for f in found:
+        if batch and (len(batch) == BATCH or size + f.size > BATCH_BYTES):
+            yield done, batch
+            done += len(batch)
+            batch, size = [], 0
+        batch.append(f)
+        size += f.size
+    if batch:
+        yield done, batch
+
+
 def _move(path: Path, target: Path) -> None:
     """Move without overwriting: a second scan named like an earlier one gets a suffix."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,4 +128,7 @@ def _move(path: Path, target: Path) -> None:
         candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
         n += 1
     # shutil.move: `done` may be on another file system (a mounted share) than the inbox.
-    shutil.move(path, candidate)
+    try:
+        shutil.move(path, candidate)
+    except FileNotFoundError:
+        log.info("%s was moved by another process meanwhile", path.name)
