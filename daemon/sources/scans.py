@@ -131,4 +131,4 @@ def _move(path: Path, target: Path) -> None:
     try:
         shutil.move(path, candidate)
     except FileNotFoundError:
-        log.info("%s was moved by another process meanwhile", path.name)
+        log.info("a scan was moved away by another process meanwhile")
