@@ -137,7 +137,7 @@ def run(
         ),
         err=True,
     )
-    Service(runtime).serve()
+    Service(runtime, reload=lambda: load_settings(c.config)).serve()
 
 
 @app.command()

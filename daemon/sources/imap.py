@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import ssl
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from imapclient import IMAPClient
@@ -29,6 +31,10 @@ log = logging.getLogger(__name__)
 FETCH_BYTES = 8 * 1024 * 1024
 # Message sizes are asked for this many UIDs at a time.
 SIZE_SLICE = 500
+# RFC 2177: servers may drop an IDLE after 30 minutes; renew it well before.
+IDLE_RENEW_SECONDS = 25 * 60
+IDLE_CHECK_SECONDS = 1.0  # how often an IDLE wait looks at the stop flag
+RECONNECT_MAX_SECONDS = 300.0
 
 
 def connect(cfg: Mailbox) -> IMAPClient:
@@ -59,6 +65,54 @@ def connect(cfg: Mailbox) -> IMAPClient:
     # Aware INTERNALDATEs: the deadlines start from when the server received the mail.
     client.normalise_times = False
     return client
+
+
+def watch(cfg: Mailbox, arrived: Callable[[], None], stop: threading.Event) -> None:
+    """Hold an IMAP IDLE on the folder and call `arrived` when mail comes, until `stop`.
+
+    Polling goes on regardless; this only makes intake react in seconds. Reconnects with
+    backoff; returns for good when the server does not offer IDLE.
+    """
+    backoff = 1.0
+    while not stop.is_set():
+        try:
+            client = connect(cfg)
+        except SourceUnavailable as exc:
+            log.warning("IMAP IDLE: %s; retrying in %.0f s", exc, backoff)
+            stop.wait(backoff)
+            backoff = min(backoff * 2, RECONNECT_MAX_SECONDS)
+            continue
+        try:
+            if not client.has_capability("IDLE"):
+                log.info("IMAP server offers no IDLE; polling only")
+                return
+            client.select_folder(cfg.folder, readonly=True)
+            backoff = 1.0
+            arrived()  # whatever came while we were not watching
+            while not stop.is_set():
+                if _idle_once(client, stop):
+                    arrived()
+        except (OSError, IMAPClientError) as exc:
+            log.warning("IMAP IDLE dropped (%s); reconnecting in %.0f s", _describe(exc), backoff)
+            stop.wait(backoff)
+            backoff = min(backoff * 2, RECONNECT_MAX_SECONDS)
+        finally:
+            _logout_quietly(client)
+
+
+def _idle_once(client: IMAPClient, stop: threading.Event) -> bool:
+    """One IDLE, ended by new mail, the renewal time or `stop`; True when mail came."""
+    client.idle()
+    renew_at = time.monotonic() + IDLE_RENEW_SECONDS
+    came = False
+    try:
+        while not came and not stop.is_set() and time.monotonic() < renew_at:
+            for response in client.idle_check(timeout=IDLE_CHECK_SECONDS):
+                if len(response) > 1 and response[1] in (b"EXISTS", b"RECENT"):
+                    came = True
+    finally:
+        client.idle_done()
+    return came
 
 
 def _describe(exc: BaseException) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.mailcorpus import make_mail
-from tests.support import aduan, entries
+from tests.servers.dovecot import Dovecot, ImapAccount
+from tests.support import aduan, entries, write_config
 
 
 def wait_until(condition: object, timeout: float = 30.0) -> None:
@@ -86,3 +88,118 @@ def test_log_holds_no_names_addresses_or_complaint_text(
     assert "registered" in logged and "quarantined" in logged
     for secret in secrets:
         assert secret not in logged
+
+
+class Daemon:
+    """`aduan run` in a child process, as systemd would start it."""
+
+    def __init__(self, config: Path) -> None:
+        self.config = config
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "aduan.daemon", "--config", str(config), "run"],
+            cwd=config.parent,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def registered(self) -> int:
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "aduan.daemon",
+                "--config",
+                str(self.config),
+                "register",
+                "list",
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return len(json.loads(out))
+
+    def stop(self) -> tuple[int, str, float]:
+        """SIGTERM; the exit code, the log and how long the exit took."""
+        started = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            _, err = self.proc.communicate(timeout=20)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        return self.proc.returncode, err, time.monotonic() - started
+
+
+def test_imap_idle_wakes_intake_long_before_the_next_poll(
+    dovecot: Dovecot, imap_account: ImapAccount, tmp_path: Path
+) -> None:
+    acct = imap_account
+    config = write_config(tmp_path, acct, mailbox_extra="poll_seconds = 600")
+    daemon = Daemon(config)
+    try:
+        wait_until(lambda: daemon.registered() == 0)
+        time.sleep(1.5)  # the first poll is done and IDLE is on
+        started = time.monotonic()
+        dovecot.append(acct.user, acct.password, [make_mail(subject="Antrian lama")])
+        wait_until(lambda: daemon.registered() == 1, timeout=20)
+        latency = time.monotonic() - started
+    finally:
+        code, err, took = daemon.stop()
+    assert code == 0, err
+    assert latency < 10, latency  # polling alone would take 600 s
+    assert took < 10
+
+
+def test_a_hung_smtp_server_holds_up_neither_intake_nor_the_stop(tmp_path: Path) -> None:
+    # Accepts connections and never says a word: each delivery attempt hangs until timeout.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    port = silent.getsockname()[1]
+    config = tmp_path / "aduan.toml"
+    config.write_text(
+        '[database]\nurl = "sqlite:///var/a.db"\n[maildir]\npath = "md"\npoll_seconds = 1\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\ntimeout_seconds = 120\n'
+    )
+    new = tmp_path / "md" / "new"
+    new.mkdir(parents=True)
+    (new / "1.eml").write_bytes(make_mail(subject="Obat habis"))
+    daemon = Daemon(config)
+    try:
+        wait_until(lambda: daemon.registered() == 1, timeout=30)
+        time.sleep(1.0)  # the escalation's delivery is now hanging on the silent server
+        (new / "2.eml").write_bytes(make_mail(subject="Toilet kotor"))
+        wait_until(lambda: daemon.registered() == 2, timeout=15)
+    finally:
+        code, err, took = daemon.stop()
+        silent.close()
+    assert code == 0, err
+    assert took < 10.5, took
+
+
+def test_sighup_reloads_the_config_and_a_broken_one_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "aduan.toml"
+    good = '[database]\nurl = "sqlite:///var/a.db"\n[maildir]\npath = "md"\npoll_seconds = 1\n'
+    config.write_text(good)
+    (tmp_path / "md" / "new").mkdir(parents=True)
+    (tmp_path / "md2" / "new").mkdir(parents=True)
+    daemon = Daemon(config)
+    try:
+        (tmp_path / "md" / "new" / "1.eml").write_bytes(make_mail(subject="Satu"))
+        wait_until(lambda: daemon.registered() == 1)
+        config.write_text(good + "[facility]\nunknown_key = 1\n")
+        daemon.proc.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        assert daemon.proc.poll() is None  # a broken config does not stop the service
+        config.write_text(good.replace('"md"', '"md2"'))
+        daemon.proc.send_signal(signal.SIGHUP)
+        (tmp_path / "md2" / "new" / "2.eml").write_bytes(make_mail(subject="Dua"))
+        wait_until(lambda: daemon.registered() == 2)
+    finally:
+        code, err, _ = daemon.stop()
+    assert code == 0, err
+    assert "unknown_key" in err and "old one stays in use" in err
+    assert "reloading the config" in err
