@@ -13,9 +13,9 @@ from pathlib import Path
 from imapclient.exceptions import IMAPClientError
 
 from aduan.daemon.config import Settings
+from aduan.daemon.database import open_database
 from aduan.daemon.errors import AduanError, ExitCode
 from aduan.daemon.messages import t
-from aduan.daemon.runtime import open_database
 from aduan.daemon.smtp import connect as smtp_connect
 from aduan.daemon.sources.imap import connect
 

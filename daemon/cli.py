@@ -10,14 +10,16 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from aduan.daemon.config import Settings, load_settings
 from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable, UsageError
 from aduan.daemon.logs import setup_logging
 from aduan.daemon.messages import t
+
+if TYPE_CHECKING:  # `aduan --help` must start fast: pydantic and the rest load when used
+    from aduan.daemon.config import Settings
 
 app = typer.Typer(
     help="aduan: register complaints from mail and suggestion-box slips (Puskesmas).",
@@ -57,8 +59,13 @@ class Context:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            self._settings = load_settings(self.config)
+            self._settings = self.load()
         return self._settings
+
+    def load(self) -> Settings:
+        from aduan.daemon.config import load_settings
+
+        return load_settings(self.config)
 
     @property
     def language(self) -> str:
@@ -137,17 +144,19 @@ def run(
         ),
         err=True,
     )
-    Service(runtime, reload=lambda: load_settings(c.config)).serve()
+    Service(runtime, reload=c.load).serve()
 
 
 @app.command()
 def status(ctx: typer.Context, json_: bool = JsonOpt) -> None:
     """Health: sources, register, quarantine, outbox."""
+    from aduan.daemon.clock import utc_now
+    from aduan.daemon.database import open_database
     from aduan.daemon.status import collect_status
 
     c = _ctx(ctx)
-    runtime = _runtime(c)
-    st = collect_status(runtime.engine, runtime.clock())
+    engine = open_database(c.settings)  # not the whole runtime: status must answer fast
+    st = collect_status(engine, utc_now())
     tz = c.settings.facility.tz
     if json_ or c.json:
         _print_json(st.as_json(tz))

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from aduan.daemon.clock import Clock, utc_now
 from aduan.daemon.config import DEFAULT_MAX_MESSAGE_BYTES, Settings
-from aduan.daemon.errors import SchemaOutdated, SourceUnavailable
+from aduan.daemon.database import open_database
 from aduan.daemon.escalation import Escalator
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.intake import Intake
@@ -20,7 +18,6 @@ from aduan.daemon.sources.imap import ImapSource
 from aduan.daemon.sources.maildir import MaildirSource
 from aduan.daemon.sources.scans import ScanFolderSource
 from aduan.daemon.workers import WorkerPool
-from aduan.models import db
 
 
 @dataclass
@@ -61,19 +58,3 @@ class Runtime:
             found.append(ImapSource(self.settings.mailbox))
         found.append(ScanFolderSource(self.settings.scans))
         return found
-
-
-def open_database(settings: Settings) -> Engine:
-    """Connect; the embedded SQLite upgrades itself, any other database must be current."""
-    engine = db.make_engine(settings.database.url)
-    is_sqlite = make_url(settings.database.url).get_backend_name() == "sqlite"
-    try:
-        if is_sqlite:
-            db.upgrade(engine)
-        elif not db.is_current(engine):
-            raise SchemaOutdated(
-                "the database schema is not current; run `aduan db upgrade` once, then start again"
-            )
-    except OperationalError as exc:
-        raise SourceUnavailable(f"database unreachable: {exc.orig}") from exc
-    return engine

@@ -10,18 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+if TYPE_CHECKING:  # Alembic loads only to migrate: `aduan status` must start fast
+    from alembic.config import Config as AlembicConfig
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest migration. Checking it needs no Alembic; tests/unit/test_migrations.py keeps it
+# equal to the scripts' head.
+HEAD = "0003"
 SQLITE_BUSY_MS = 30_000
 
 
@@ -60,6 +62,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 
 def _alembic_config(engine: Engine) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -67,23 +71,35 @@ def _alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     """Apply every pending migration; returns (revision before, revision after)."""
+    from alembic import command
+
     before = current_revision(engine)
     command.upgrade(_alembic_config(engine), "head")
     return before, current_revision(engine)
 
 
 def is_current(engine: Engine) -> bool:
-    try:
-        return current_revision(engine) == head_revision()
-    except OperationalError:
-        return False
+    """Whether the schema is at HEAD (False for an empty database).
+
+    A database that cannot be reached raises `OperationalError`, as connecting does.
+    """
+    with engine.connect() as conn:
+        try:
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except (OperationalError, ProgrammingError):  # no version table yet
+            return False
+    return version == HEAD

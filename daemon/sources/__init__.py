@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from aduan.daemon.intake import Intake, IntakeResult
+if TYPE_CHECKING:  # `aduan status` reads reports without loading intake
+    from aduan.daemon.intake import Intake, IntakeResult
 
 # Asked between items: True when the service has been told to stop.
 StopRequested = Callable[[], bool]
