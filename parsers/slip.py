@@ -8,8 +8,13 @@ Contract (implemented by `parse_slip`):
   next label; the body runs from its label to the next label or the end of the page;
 - the rows above the first label (header, facility name, instructions) never reach a field;
 - a page without form labels is a free-form slip: its whole text is the body;
+- what tesseract reads a dotted line as (dots, dashes, "aa", "cocecoceo…") is not writing;
 - `confidence` is judged on the filled-in words only: the printed form reads well whatever
   the hand wrote;
+- `review` says in Indonesian why a person must look: low confidence, a body under three
+  words, a form without a body field (its loose text becomes the body), a phone field that
+  is no number or was read unsurely, a date field that is no date;
+- `empty` (skip it) only when nothing was written: no body, no field, no review reason;
 - never raises, whatever the `PageRead` holds.
 """
 
@@ -30,17 +35,24 @@ REVIEW_NO_BODY_FIELD = "kolom isi tidak ditemukan"
 REVIEW_PHONE = "nomor HP tidak jelas"
 REVIEW_DATE = "tanggal tidak terbaca"
 
-# Mean confidence of the filled-in words below which a person reads the slip. Measured with
-# bench/slip_accuracy.py on the generated corpus (tesseract 5, `ind`): slips whose fields and
-# body came out right averaged 0.87-0.96; every slip with a wrong field or a body CER above
-# 5 % averaged below 0.80.
-LOW_CONFIDENCE = 0.80
+# Mean confidence of the filled-in words below which a person reads the slip. On the
+# generated corpus and its degraded renders (bench/slip_accuracy.py --degraded 3, tesseract
+# 5 `ind`, psm 11), slips read right averaged 0.90-0.96; below 0.90 every slip had a wrong
+# field or body, but many wrong ones stay above it (a lost label costs no confidence), so
+# the field checks below carry the rest. Fills there are printed fonts: re-measure on real
+# handwriting, which tesseract reads far less surely.
+LOW_CONFIDENCE = 0.90
+# A phone number any of whose words tesseract was less sure of than this is checked by a
+# person: on the same renders every wrongly read number was under 0.80, and about one right
+# number in six too; a complainant who cannot be called back is the costlier mistake.
+PHONE_CONFIDENCE = 0.80
 SHORT_BODY_WORDS = 3
 
 _NAME, _ADDRESS, _CONTACT, _DATE, _BODY = "name", "address", "contact", "date", "body"
 
-# Printed labels, as letters only. Generic ones are also ordinary words at the start of a
-# sentence ("Saran saya…", "Keluhan ini…"): they count only with a colon or leader after them.
+# Printed labels, as letters only. A label is followed by a colon, a leader or the gap to the
+# value column. Generic ones are also ordinary words at the start of a sentence ("Saran
+# saya…", "Keluhan ini…"): on a read without word boxes they need the colon or leader.
 _LABELS: dict[str, str] = {
     "nama": _NAME,
     "namalengkap": _NAME,
@@ -82,7 +94,11 @@ _LABELS: dict[str, str] = {
     "isi": _BODY,
 }
 _GENERIC_LABELS = frozenset({"saran", "keluhan", "pengaduan", "isi", "hp", "telp", "kontak"})
-_LABEL_WORDS_MAX = 4
+_LABEL_WORDS_MAX = 5
+_LABEL_JOINERS = frozenset({"/", "&", "-", "+"})
+# Between a label and the writing after it, in heights of the label: a word space is ~0.3,
+# the printed gap to the value column several.
+_LABEL_GAP = 1.5
 # Printed headings that make a page a form even when only one label was read.
 _FORM_HEADINGS = ("kotaksaran", "formulirpengaduan", "formulirsaran", "lembarsaran")
 
@@ -90,7 +106,10 @@ _FORM_HEADINGS = ("kotaksaran", "formulirpengaduan", "formulirsaran", "lembarsar
 _SEPARATOR = re.compile(r"(:|[.…_·‥]{2,}|…)")
 _LEADING_JUNK = "'\"\u2018\u2019\u201c\u201d|«»`.,;:~-—_"
 _TRAILING_JUNK = "'\"|«»`:;~—_"
+# Two lines side by side are one row when their heights overlap by this much of the lower:
+# the hand writes above the printed baseline, often by more than half a letter.
 _ROW_OVERLAP = 0.25
+# What tesseract makes of dotted lines (see _is_leader_noise).
 _NOISE_CONFIDENCE = 0.35
 _NOISE_LENGTH = 3
 _NOISE_RUN = 12
@@ -109,29 +128,34 @@ _PHONE_NOISE = re.compile(r"[\s\-.()/]")
 # "+" is read as "#", "*", "t" or "4" often enough to accept those before the 62.
 _PHONE_FORM = re.compile(r"(?:[+#*t4]?62|0)?(\d+)", re.I)
 _PHONE_REST = re.compile(r"[1-9]\d{8,12}")
+# Only a text this full of digits has its look-alike letters read as digits.
 _PHONE_DIGITS_MIN = 8
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+# Digits and their look-alikes; a run holding a real digit is a number ("l2/11" → "12/11").
+_DIGIT_RUN = re.compile(r"[\dOoDlI|]+")
+_NUMBER_LIKE = re.compile(r"(?=.*\d)[\dOoDlI|/.,-]+")
 
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        ("januari", "january", "jan"),
-        ("februari", "pebruari", "february", "feb", "peb"),
-        ("maret", "march", "mar"),
-        ("april", "apr"),
-        ("mei", "may"),
-        ("juni", "june", "jun"),
-        ("juli", "july", "jul"),
-        ("agustus", "august", "agu", "agt", "ags", "aug"),
-        ("september", "sep", "sept"),
-        ("oktober", "october", "okt", "oct"),
-        ("november", "nopember", "nov", "nop"),
-        ("desember", "december", "des", "dec"),
-    ),
-    start=1,
-):
-    for _name in _names:
-        _MONTHS[_name] = _number
+_MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januari", "january", "jan"),
+            ("februari", "pebruari", "february", "feb", "peb"),
+            ("maret", "march", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("agustus", "august", "agu", "agt", "ags", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nopember", "nov", "nop"),
+            ("desember", "december", "des", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})(?!\d)")
 _NAMED_DATE = re.compile(
     r"(?<!\d)(\d{1,2})\s*[-/.]?\s*([a-z]{3,})\.?\s*[-/.,]?\s*(\d{4}|\d{2})(?!\d)", re.I
@@ -163,6 +187,8 @@ class _Token:
     text: str
     confidence: float
     separator: bool  # a colon, a dotted leader or stray punctuation: not writing
+    box: tuple[int, int, int, int]  # of the word it came from
+    raw: str  # as read, junk and all: "@gmail .com" must keep its dot
 
 
 @dataclass(frozen=True)
@@ -194,8 +220,7 @@ def normalise_phone(text: str) -> str | None:
     compact = _PHONE_PREFIX.sub("", text.strip())
     compact = _PHONE_NOISE.sub("", compact.replace("(0)", ""))
     if sum(c.isdigit() for c in compact) >= _PHONE_DIGITS_MIN:
-        head, body = compact[:1], compact[1:]
-        compact = head + body.translate(_DIGIT_LOOKALIKES)
+        compact = compact.translate(_DIGIT_LOOKALIKES)
     match = _PHONE_FORM.fullmatch(compact)
     if match is None:
         return None
@@ -211,10 +236,7 @@ def parse_date(text: str) -> date | None:
     """A date as written on a slip ("12-11-2026", "12/11/26", "12.11.2026", "12 Nov 2026",
     "12 November 2026", "Senin, 12 Nopember 2026") → date; None when there is none or it
     does not exist (31/02) or its year is not 20xx."""
-    fixed = " ".join(
-        word.translate(_DIGIT_LOOKALIKES) if any(c.isdigit() for c in word) else word
-        for word in text.split()
-    )
+    fixed = _DIGIT_RUN.sub(_digits, text)
     numeric = _NUMERIC_DATE.search(fixed)
     if numeric:
         day, month, year = (int(group) for group in numeric.groups())
@@ -303,9 +325,9 @@ def _row(words: Iterable[Word]) -> _Row:
                 or not any(c.isalnum() for c in text)
                 or _is_leader_noise(text, word.confidence)
             ):
-                tokens.append(_Token(piece, word.confidence, separator=True))
+                tokens.append(_Token(piece, word.confidence, True, word.box, piece))
             else:
-                tokens.append(_Token(text, word.confidence, separator=False))
+                tokens.append(_Token(text, word.confidence, False, word.box, piece))
     return _Row(tuple(tokens))
 
 
@@ -349,22 +371,40 @@ def _label(row: _Row) -> _Label | None:
     key = ""
     for end in range(start, min(start + _LABEL_WORDS_MAX, len(tokens))):
         token = tokens[end]
+        if token.text in _LABEL_JOINERS:  # "Isi Saran / Keluhan"
+            continue
         # Labels are words: a digit is already the value ("Tanggal 12 Nov 2026").
         if token.separator or any(c.isdigit() for c in token.text):
             break
         key += "".join(c for c in token.text.lower() if c.isalpha())
+        # "m" is read as "rn" often enough to undo before anything else ("Narna").
+        key = key.replace("rn", "m")
         rest = tokens[end + 1 :]
-        separated = not rest or rest[0].separator
+        separated = _separated(token, rest)
         if key in _LABELS:
-            if separated or key not in _GENERIC_LABELS:
+            if separated or (separated is None and key not in _GENERIC_LABELS):
                 best, exact = _Label(_LABELS[key], rest), True
         # A misread label, unless it is only a read label with the value's first word
         # glued on ("alamatjl" is "Alamat" + "Jl.", not a misread "alamat").
-        elif not exact:
+        elif not exact and separated is not False:
             field = _fuzzy_label(key)
             if field is not None:
                 best = _Label(field, rest)
     return best
+
+
+def _separated(last: _Token, rest: Sequence[_Token]) -> bool | None:
+    """Whether the words before `rest` stand apart as a label: followed by a colon or leader,
+    by nothing, or by a gap wider than a word space, where the hand's writing starts in the
+    form's value column ("Nama saya Budi" in prose is not a label). None when the read has
+    no word boxes to tell."""
+    if not rest or rest[0].separator:
+        return True
+    height = last.box[3]
+    if height <= 0:
+        return None
+    gap = rest[0].box[0] - (last.box[0] + last.box[2])
+    return gap >= _LABEL_GAP * height
 
 
 def _fuzzy_label(key: str) -> str | None:
@@ -447,19 +487,22 @@ def _free_form(rows: Sequence[_Row]) -> Slip:
 
 
 def _slip(values: dict[str, list[_Token]], *, form: bool, review: list[str]) -> Slip:
-    contact_text = _text(values.get(_CONTACT, []))
-    contact = _contact(contact_text)
-    if contact_text and contact is None:
+    contact_tokens = values.get(_CONTACT, [])
+    contact_text = _text(contact_tokens)
+    contact = _email(" ".join(t.raw for t in contact_tokens)) or _phone(contact_text)
+    # A number tesseract was unsure of may have a wrong digit: nobody could be called back.
+    unsure = any(token.confidence < PHONE_CONFIDENCE for token in contact_tokens)
+    if contact_text and (contact is None or unsure):
         review.append(REVIEW_PHONE)
     date_text = _text(values.get(_DATE, []))
     day = parse_date(date_text) if date_text else None
     if date_text and day is None:
         review.append(REVIEW_DATE)
     return _finish(
-        body=_text(values.get(_BODY, [])),
+        body=_numbers(_text(values.get(_BODY, []))),
         name=_name(_text(values.get(_NAME, []))),
         contact=contact,
-        address=_text(values.get(_ADDRESS, [])) or None,
+        address=_numbers(_text(values.get(_ADDRESS, []))) or None,
         day=day,
         form=form,
         words=[token for tokens in values.values() for token in tokens],
@@ -493,7 +536,7 @@ def _finish(
         address=address,
         date=day,
         form=form,
-        confidence=round(confidence, 4),
+        confidence=confidence,
         review=tuple(reasons),
     )
 
@@ -514,12 +557,18 @@ def _name(text: str) -> str | None:
     return text if any(c.isalpha() for c in text) else None
 
 
-def _contact(text: str) -> str | None:
+def _numbers(text: str) -> str:
+    """Digits tesseract read as look-alike letters inside numbers ("RT O1" → "RT 01"): a
+    word with a digit whose other letters could all be digits."""
+    return " ".join(
+        word.translate(_DIGIT_LOOKALIKES) if _NUMBER_LIKE.fullmatch(word) else word
+        for word in text.split(" ")
+    )
+
+
+def _phone(text: str) -> str | None:
     if not text:
         return None
-    email = _email(text)
-    if email:
-        return email
     phone = normalise_phone(text)
     if phone:
         return phone
@@ -553,6 +602,11 @@ def _month(word: str) -> int | None:
         if len(name) >= 5 and _within(word, name, 1):
             return number
     return None
+
+
+def _digits(run: re.Match[str]) -> str:
+    text = run.group()
+    return text.translate(_DIGIT_LOOKALIKES) if any(c.isdigit() for c in text) else text
 
 
 def _date(year: int, month: int, day: int) -> date | None:

@@ -9,7 +9,12 @@ command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# The synthetic slips of the OCR tests are drawn in DejaVu fonts.
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+# The suite checks systemd/aduan.service offline with systemd-analyze and systemd-sysusers;
+# slim container images ship without systemd.
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

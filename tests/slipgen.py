@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
@@ -85,16 +86,16 @@ class SlipSpec:
     id: str
     seed: int
     category: str  # clean | jpeg | lowres | free | upside_down | blank | empty
-    form: bool
-    blank: bool
-    upside_down: bool
-    name: str | None
-    contact: str | None  # normalised: "+62…" or an e-mail address
-    address: str | None
-    date: str | None  # ISO yyyy-mm-dd
-    body: str  # form: one line of text; free-form: its lines joined with "\n"
-    contact_written: str | None  # what the hand wrote in the phone field
-    date_written: str | None
+    form: bool = True
+    blank: bool = False
+    upside_down: bool = False
+    name: str | None = None
+    contact: str | None = None  # normalised: "+62…" or an e-mail address
+    address: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd
+    body: str = ""  # form: one line of text; free-form: its lines joined with "\n"
+    contact_written: str | None = None  # what the hand wrote in the phone field
+    date_written: str | None = None
     # Review reasons the slip must get whatever the OCR confidence (bad phone, bad date…).
     expect_review: tuple[str, ...] = ()
     layout: str = "A"
@@ -108,16 +109,12 @@ class SlipSpec:
     format: str = "png"  # png | jpeg | tiff
     jpeg_quality: int = 85
 
-    def to_json(self) -> dict[str, object]:
-        data = asdict(self)
-        data["expect_review"] = list(self.expect_review)
-        return data
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "expect_review": list(self.expect_review)}
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> SlipSpec:
-        values = dict(data)
-        values["expect_review"] = tuple(values.get("expect_review") or ())  # type: ignore[call-overload]
-        return cls(**values)  # type: ignore[arg-type]
+    def from_json(cls, data: dict[str, Any]) -> SlipSpec:
+        return cls(**{**data, "expect_review": tuple(data.get("expect_review", ()))})
 
 
 # --- drawing ------------------------------------------------------------------------------
@@ -250,7 +247,7 @@ def _field_values(spec: SlipSpec) -> dict[str, str | None]:
     }
 
 
-def _draw_form(canvas: _Canvas, spec: SlipSpec, filled: bool) -> None:
+def _draw_form(canvas: _Canvas, spec: SlipSpec) -> None:
     right = PAGE_MM[0] - MARGIN_MM
     canvas.centred(22, "KOTAK SARAN", "form-bold", 16)
     canvas.centred(30, spec.facility, "form-bold", 11)
@@ -262,7 +259,7 @@ def _draw_form(canvas: _Canvas, spec: SlipSpec, filled: bool) -> None:
     fill_font = spec.fill_font
     fill_pt = 11.5 if fill_font == "serif" else 11.0
     ink = spec.ink
-    values = _field_values(spec) if filled else {}
+    values = _field_values(spec)
     column = MARGIN_MM + 33
     row = y + 13
     rng = canvas.rng
@@ -312,7 +309,7 @@ def render(spec: SlipSpec) -> Image.Image:
     """The slip as a scanner would deliver it, before encoding."""
     canvas = _Canvas(spec)
     if spec.form:
-        _draw_form(canvas, spec, filled=spec.category != "empty")
+        _draw_form(canvas, spec)
     elif not spec.blank:
         _draw_free(canvas, spec)
     image = canvas.image
@@ -544,117 +541,67 @@ def build_corpus(seed: int = CORPUS_SEED) -> list[SlipSpec]:
     specs: list[SlipSpec] = []
     form_index = free_index = 0
     for index, (category, dpi, fmt) in enumerate(plan):
-        slip_id = f"slip-{index + 1:02d}"
-        common = {
-            "id": slip_id,
-            "seed": seed * 100 + index,
-            "category": category,
-            "dpi": dpi,
-            "format": fmt,
-            "rotation": round(rng.uniform(-5, 5), 2) if index % 4 else 0.0,
-            "noise": round(rng.uniform(14, 22) if category == "jpeg" else rng.uniform(2, 6), 1),
-            "jpeg_quality": rng.randint(25, 40) if category == "jpeg" else 80,
+        spec = SlipSpec(
+            id=f"slip-{index + 1:02d}",
+            seed=seed * 100 + index,
+            category=category,
+            dpi=dpi,
+            format=fmt,
+            rotation=round(rng.uniform(-5, 5), 2) if index % 4 else 0.0,
+            noise=round(rng.uniform(14, 22) if category == "jpeg" else rng.uniform(2, 6), 1),
+            jpeg_quality=rng.randint(25, 40) if category == "jpeg" else 80,
             # A soft phone photo or a cheap scanner: the JPEG slips are the degraded ones.
-            "blur": round(rng.uniform(1.2, 2.0) * dpi / 300, 2) if category == "jpeg" else 0.0,
-            "fill_font": ("serif", "mono")[index % 2],
+            blur=round(rng.uniform(1.2, 2.0) * dpi / 300, 2) if category == "jpeg" else 0.0,
+            fill_font=("serif", "mono")[index % 2],
             # Colour scanners and phones deliver JPEG; a 300-dpi colour PNG would be ~13 MB.
-            "ink": "blue" if index % 3 == 1 and (fmt == "jpeg" or dpi < 300) else "black",
-            "facility": FACILITIES[index % len(FACILITIES)],
-        }
+            ink="blue" if index % 3 == 1 and (fmt == "jpeg" or dpi < 300) else "black",
+            facility=FACILITIES[index % len(FACILITIES)],
+        )
         if category == "blank":
-            specs.append(
-                SlipSpec(
-                    **common,  # type: ignore[arg-type]
-                    form=False,
-                    blank=True,
-                    upside_down=False,
-                    name=None,
-                    contact=None,
-                    address=None,
-                    date=None,
-                    body="",
-                    contact_written=None,
-                    date_written=None,
-                )
-            )
+            specs.append(replace(spec, form=False, blank=True))
             continue
         if category == "free":
-            specs.append(
-                SlipSpec(
-                    **common,  # type: ignore[arg-type]
-                    form=False,
-                    blank=False,
-                    upside_down=False,
-                    name=None,
-                    contact=FREE_CONTACTS[free_index],
-                    address=None,
-                    date=None,
-                    body=FREE_BODIES[free_index],
-                    contact_written=None,
-                    date_written=None,
-                )
-            )
+            body, contact = FREE_BODIES[free_index], FREE_CONTACTS[free_index]
+            specs.append(replace(spec, form=False, body=body, contact=contact))
             free_index += 1
             continue
-        layout = "ABC"[form_index % 3]
+        spec = replace(spec, layout="ABC"[form_index % 3])
         if category == "empty":
-            specs.append(
-                SlipSpec(
-                    **common,  # type: ignore[arg-type]
-                    form=True,
-                    blank=False,
-                    upside_down=False,
-                    name=None,
-                    contact=None,
-                    address=None,
-                    date=None,
-                    body="",
-                    contact_written=None,
-                    date_written=None,
-                    layout=layout,
-                )
-            )
+            specs.append(spec)
             continue
-        contact, contact_written = _phone(rng, form_index)
+        phone, phone_written = _phone(rng, form_index)
         iso, date_written = _date(rng, form_index)
-        name: str | None = names[form_index % len(names)]
-        address: str | None = addresses[form_index % len(addresses)]
-        body = bodies[form_index % len(bodies)]
-        expect: tuple[str, ...] = ()
-        # Hand-picked odd slips among the clean ones: anonymous, an e-mail instead of a
-        # phone, a short body, a truncated phone number, an impossible date.
-        if form_index in (2, 9):
-            name, contact, contact_written = None, None, None
-        if form_index == 5:
-            address = None
-        if form_index == 4:
-            contact = contact_written = "rina.marlina@gmail.com"
-        if form_index == 6:
-            body = SHORT_BODY
-            expect = ("isi terlalu pendek",)
-        if form_index == 7:
-            contact, contact_written = None, contact_written[:8]
-            expect = ("nomor HP tidak jelas",)
-        if form_index == 10:
-            iso, date_written = None, "31/02/2026"  # type: ignore[assignment]
-            expect = ("tanggal tidak terbaca",)
-        specs.append(
-            SlipSpec(
-                **common,  # type: ignore[arg-type]
-                form=True,
-                blank=False,
-                upside_down=category == "upside_down",
-                name=name,
-                contact=contact,
-                address=address,
-                date=iso,
-                body=body,
-                contact_written=contact_written,
-                date_written=date_written,
-                expect_review=expect,
-                layout=layout,
-            )
+        spec = replace(
+            spec,
+            upside_down=category == "upside_down",
+            name=names[form_index % len(names)],
+            contact=phone,
+            contact_written=phone_written,
+            address=addresses[form_index % len(addresses)],
+            date=iso,
+            date_written=date_written,
+            body=bodies[form_index % len(bodies)],
         )
+        # Hand-picked odd slips among the clean ones: anonymous, an e-mail instead of a
+        # phone, no address, a short body, a truncated phone number, an impossible date.
+        odd = {
+            2: {"name": None, "contact": None, "contact_written": None},
+            9: {"name": None, "contact": None, "contact_written": None},
+            4: {"contact": "rina.marlina@gmail.com", "contact_written": "rina.marlina@gmail.com"},
+            5: {"address": None},
+            6: {"body": SHORT_BODY, "expect_review": ("isi terlalu pendek",)},
+            7: {
+                "contact": None,
+                "contact_written": phone_written[:8],
+                "expect_review": ("nomor HP tidak jelas",),
+            },
+            10: {
+                "date": None,
+                "date_written": "31/02/2026",
+                "expect_review": ("tanggal tidak terbaca",),
+            },
+        }
+        specs.append(replace(spec, **odd.get(form_index, {})))
         form_index += 1
     return specs
 
