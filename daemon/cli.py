@@ -5,6 +5,7 @@ One handler turns an `AduanError` into its exit code and a one-line message on s
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import sys
 from dataclasses import dataclass
@@ -144,6 +145,8 @@ def run(
         ),
         err=True,
     )
+    # A watchdog timeout ends us with SIGABRT: the journal then shows where each thread hung.
+    faulthandler.enable()
     Service(runtime, reload=c.load).serve()
 
 

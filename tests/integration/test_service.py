@@ -15,6 +15,8 @@ import pytest
 
 from tests.mailcorpus import make_mail
 from tests.servers.dovecot import Dovecot, ImapAccount
+from tests.servers.smtp import SmtpServer
+from tests.slipgen import generate, load_corpus
 from tests.support import aduan, entries, write_config
 
 
@@ -203,3 +205,84 @@ def test_sighup_reloads_the_config_and_a_broken_one_is_refused(tmp_path: Path) -
     assert code == 0, err
     assert "unknown_key" in err and "old one stays in use" in err
     assert "reloading the config" in err
+
+
+def test_a_whole_run_at_debug_logs_no_personal_data(
+    dovecot: Dovecot,
+    imap_account: ImapAccount,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    """Mail through IMAP, slips through OCR, escalations through SMTP, replies, quarantine:
+    the whole log at DEBUG holds none of the names, contacts, addresses or texts."""
+    acct = imap_account
+    people = [s for s in load_corpus() if s.category == "clean"][:6]
+    mails = [
+        make_mail(
+            sender=f"{p.name} <{(p.name or 'x').split()[0].lower()}.{i}@example.id>",
+            subject=f"Keluhan dari {p.name}",
+            body=f"Saya {p.name}, alamat {p.address}, HP {p.contact_written}. {p.body}",
+        )
+        for i, p in enumerate(people)
+    ]
+    mails.append(b"not a mail at all, from " + (people[0].name or "").encode())
+    dovecot.append(acct.user, acct.password, mails)
+    inbox = tmp_path / "masuk"
+    inbox.mkdir()
+    for i, p in enumerate(people[:3]):
+        (inbox / f"scan-{i}.png").write_bytes(generate(p))
+    config = write_config(
+        tmp_path,
+        acct,
+        extra=(
+            '[scans]\ninbox = "masuk"\nsettle_seconds = 0\n'
+            f'[smtp]\nhost = "{smtp_server.host}"\nport = {smtp_server.port}\n'
+            f'username = "{smtp_server.user}"\npassword = "{smtp_server.password}"\n'
+            f'ca_file = "{smtp_server.ca_file}"\n'
+            '[escalation]\nquality_team = ["mutu@puskesmas.example"]\n'
+        ),
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aduan.daemon",
+            "--config",
+            str(config),
+            "--log-level",
+            "DEBUG",
+            "run",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def done() -> bool:
+        st = json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "aduan.daemon", "--config", str(config), "status", "--json"],
+                capture_output=True,
+                check=True,
+            ).stdout
+        )
+        # Every mail and slip registered (one quarantined), every escalation sent.
+        return bool(st["entries"] == 9 and st["quarantine"] == 1 and st["outbox_waiting"] == 0)
+
+    try:
+        wait_until(done, timeout=90)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, log = proc.communicate(timeout=20)
+    assert "registered" in log and "quarantined" in log
+    assert smtp_server.received  # escalations went out, through the logged SMTP code
+    secrets: set[str] = set()
+    for p in people:
+        for value in (p.name, p.address, p.contact, p.contact_written, p.body):
+            if value:
+                secrets.add(value)
+        secrets.update(part for part in (p.name or "").split() if len(part) > 3)
+        secrets.add((p.contact or "")[3:])  # the number without +62, in any writing
+    leaked = sorted(s for s in secrets if s and s in log)
+    assert leaked == []
