@@ -91,11 +91,16 @@ def main_options(
     json_: bool = typer.Option(False, "--json", help="Print data as JSON."),
     lang: str | None = typer.Option(None, "--lang", help="Language of messages: id or en."),
     log_level: str = typer.Option("INFO", "--log-level", help="DEBUG, INFO, WARNING, ERROR."),
+    log_format: str = typer.Option(
+        "kv", "--log-format", help="kv (key=value lines) or json (one object per line)."
+    ),
 ) -> None:
     if lang not in (None, "id", "en"):
         raise typer.BadParameter("--lang must be 'id' or 'en'")
     ctx.obj = Context(config=config, json=json_, lang=lang, log_level=log_level)
-    setup_logging(log_level)
+    if log_format not in ("kv", "json"):
+        raise typer.BadParameter("--log-format must be 'kv' or 'json'")
+    setup_logging(log_level, log_format)
 
 
 def _runtime(c: Context) -> Any:
