@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from sqlite3 import OperationalError
 
 from imapclient.exceptions import IMAPClientError
+from sqlalchemy import Engine
 
 from aduan.daemon.config import Settings
 from aduan.daemon.database import open_database
@@ -18,6 +20,8 @@ from aduan.daemon.errors import AduanError, ExitCode
 from aduan.daemon.messages import t
 from aduan.daemon.smtp import connect as smtp_connect
 from aduan.daemon.sources.imap import connect
+
+LOCK_WAIT_MS = 3000
 
 
 class CheckFailed(AduanError):
@@ -73,8 +77,30 @@ def _folders(settings: Settings) -> list[tuple[str, Path]]:
 
 def _check_database(settings: Settings) -> str:
     engine = open_database(settings)
-    engine.dispose()
+    try:
+        if engine.dialect.name == "sqlite":
+            _check_sqlite_writable(engine)
+    finally:
+        engine.dispose()
     return "schema current"
+
+
+def _check_sqlite_writable(engine: Engine) -> None:
+    """Take the write lock for a moment: another program holding it stalls every intake."""
+    raw = engine.raw_connection()
+    try:
+        sqlite = raw.driver_connection
+        assert sqlite is not None
+        sqlite.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+        sqlite.execute("BEGIN IMMEDIATE")
+        sqlite.execute("ROLLBACK")
+    except OperationalError as exc:  # the DBAPI's own, not SQLAlchemy's
+        raise CheckFailed(
+            f"the database {engine.url.database} is locked by another program ({exc}); "
+            "stop it (a second aduan, a backup tool, an open sqlite3 shell) and check again"
+        ) from exc
+    finally:
+        raw.close()
 
 
 def _check_writable(path: Path) -> str:

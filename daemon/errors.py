@@ -7,6 +7,7 @@ service loop catches `SourceUnavailable` and retries later.
 from __future__ import annotations
 
 import socket
+import ssl
 from enum import IntEnum
 
 
@@ -56,3 +57,20 @@ def describe_network_error(exc: BaseException, section: str) -> str | None:
     if isinstance(exc, socket.gaierror):
         return f"host name not found; check [{section}] host"
     return None
+
+
+# OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH.
+_NAME_MISMATCH = frozenset({62, 64})
+
+
+def describe_certificate_error(exc: ssl.SSLCertVerificationError, section: str) -> str:
+    """A certificate we do not trust, with what to change: the host name or the CA."""
+    if exc.verify_code in _NAME_MISMATCH:
+        return (
+            f"the server's certificate is for another name ({exc.verify_message}); "
+            f"set [{section}] host to the name on the certificate"
+        )
+    return (
+        f"certificate not trusted ({exc.verify_message}); check the host name, "
+        f"or set [{section}] ca_file for a private CA"
+    )

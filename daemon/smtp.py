@@ -18,7 +18,12 @@ from email.headerregistry import Address, AddressHeader, HeaderRegistry
 from typing import Literal
 
 from aduan.daemon.config import Smtp
-from aduan.daemon.errors import ConfigError, SourceUnavailable, describe_network_error
+from aduan.daemon.errors import (
+    ConfigError,
+    SourceUnavailable,
+    describe_certificate_error,
+    describe_network_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +124,7 @@ def describe(exc: BaseException) -> str:
             "and that the account may send mail"
         )
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (
-            f"certificate not trusted ({exc.verify_message}); check the host name, "
-            "or set [smtp] ca_file for a private CA"
-        )
+        return describe_certificate_error(exc, "smtp")
     if isinstance(exc, ssl.SSLError):
         return (
             f"TLS handshake failed ({exc.reason}); check [smtp] security and port "

@@ -12,9 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 if TYPE_CHECKING:  # Alembic loads only to migrate: `aduan status` must start fast
@@ -95,11 +94,20 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
 def is_current(engine: Engine) -> bool:
     """Whether the schema is at HEAD (False for an empty database).
 
-    A database that cannot be reached raises `OperationalError`, as connecting does.
+    Asked on a bare DBAPI connection: no transaction, so on SQLite no BEGIN IMMEDIATE, and a
+    writer holding the lock does not stall the question. A database that cannot be reached
+    raises `OperationalError`, as connecting does.
     """
-    with engine.connect() as conn:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
         try:
-            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except (OperationalError, ProgrammingError):  # no version table yet
+            cursor.execute("SELECT version_num FROM alembic_version")
+            row = cursor.fetchone()
+        except engine.dialect.loaded_dbapi.Error:  # no version table yet
             return False
-    return version == HEAD
+        finally:
+            cursor.close()
+    finally:
+        raw.close()
+    return row is not None and row[0] == HEAD

@@ -20,7 +20,11 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from imapclient.imapclient import SEEN, SocketTimeout
 
 from aduan.daemon.config import Mailbox
-from aduan.daemon.errors import SourceUnavailable, describe_network_error
+from aduan.daemon.errors import (
+    SourceUnavailable,
+    describe_certificate_error,
+    describe_network_error,
+)
 from aduan.daemon.intake import Intake, ParsingBatch, Position, RawItem
 from aduan.daemon.sources import PollReport, StopRequested
 
@@ -57,8 +61,7 @@ def connect(cfg: Mailbox) -> IMAPClient:
         ) from exc
     except ssl.SSLCertVerificationError as exc:
         raise SourceUnavailable(
-            f"IMAP {where}: certificate not trusted ({exc.verify_message}); "
-            "check the host name, or set ca_file for a private CA"
+            f"IMAP {where}: {describe_certificate_error(exc, 'mailbox')}"
         ) from exc
     except (OSError, IMAPClientError) as exc:
         raise SourceUnavailable(f"IMAP {where} unreachable: {_describe(exc)}") from exc
