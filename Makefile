@@ -25,6 +25,9 @@ bench: $(STAMP) system-packages
 	$(BIN)/python bench/mail_intake.py
 	$(BIN)/python bench/escalation_latency.py
 	$(BIN)/python bench/classify_eval.py
+	$(BIN)/python bench/slip_accuracy.py
+	$(BIN)/python bench/slip_intake.py
+	$(BIN)/python bench/startup.py
 
 system-packages:
 	@bash scripts/install-system-packages.sh
