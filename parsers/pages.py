@@ -42,7 +42,8 @@ _REASON_MAX = 200
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 
 # Opening through the plugin class, not Image.open(), reads the header without Pillow's own
-# bomb check, which would fail on the size before it could be reported in our words.
+# bomb check, which would fail on the size before it could be reported in our words
+# (Pillow's bomb warning and error are still turned into ScanFileError, wherever raised).
 _OPENERS: dict[str, type[ImageFile.ImageFile]] = {
     "png": PngImagePlugin.PngImageFile,
     "jpeg": JpegImagePlugin.JpegImageFile,
@@ -67,7 +68,7 @@ class Page:
 
 
 def scan_kind(data: bytes) -> str | None:
-    """ "png", "jpeg", "tiff" or "pdf" from the magic bytes, else None."""
+    """The kind of file its first bytes say: "png", "jpeg", "tiff", "pdf"; else None."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     if data.startswith(b"\xff\xd8\xff"):
@@ -155,9 +156,11 @@ def _decoding() -> Iterator[None]:
     """Every failure of Pillow on the file's content as a `ScanFileError`.
 
     catch_warnings() restores the filters on exit; it is the one scoped way to make
-    Pillow's bomb warning an error here without touching the rest of the process.
+    Pillow's bomb warning an error here without touching the rest of the process. Its other
+    warnings ("Corrupt EXIF data"…) are about the file, which fails or decodes regardless.
     """
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             yield

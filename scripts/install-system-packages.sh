@@ -9,6 +9,8 @@ command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# The PostgreSQL tests run their own server (initdb in a temp dir), never the system's.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 # The synthetic slips of the OCR tests are drawn in DejaVu fonts.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
