@@ -283,7 +283,8 @@ def review(ctx: typer.Context, json_: bool = JsonOpt) -> None:
         confidence = "-" if e["ocr_confidence"] is None else f"{e['ocr_confidence']:.0%}"
         typer.echo(f"{e['register_no']}  OCR {confidence:>4}  {e['review']['reason']}")
         for image in e["review"]["images"]:
-            typer.echo(f"      {runtime.store.path(image['sha256'])}  ({image['filename']})")
+            where = t("review_image", c.language, file=image["filename"], page=image["page"])
+            typer.echo(f"      {runtime.store.path(image['sha256'])}  ({where})")
     if entries:
         typer.echo(t("review_hint", c.language))
 

@@ -80,9 +80,11 @@ def model_dir(settings: Settings) -> Path:
 
 @lru_cache(maxsize=2)
 def _loaded(spec: ClassifierSpec) -> tuple[Lexicon, Model | None]:
-    from aduan.parsers.classify import load_model
+    model = None
+    if spec.version is not None:  # scikit-learn takes seconds to import: only for a model
+        from aduan.parsers.classify import load_model
 
-    model = None if spec.version is None else load_model(spec.models, spec.version)
+        model = load_model(spec.models, spec.version)
     return _lexicon(spec.lexicon), model
 
 

@@ -53,6 +53,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Tidak ada entri yang perlu diperiksa.",
         "en": "No entries need checking.",
     },
+    "review_image": {"id": "{file}, halaman {page}", "en": "{file}, page {page}"},
     "review_hint": {
         "id": 'Periksa gambarnya, lalu: aduan register correct NO --text "…" (atau --reviewed)',
         "en": 'Check the images, then: aduan register correct NO --text "…" (or --reviewed)',

@@ -25,9 +25,8 @@ from aduan.models.tables import (
 from aduan.parsers.classification import Classification
 
 DAEMON = "daemon"
-# What a person is shown when checking a read: page images (multipage files and PDFs are
-# kept as one PNG per page beside the original) and single-image scans.
-VIEWABLE_IMAGES = frozenset({"image/png", "image/jpeg"})
+# Files a person looks at when checking what the machine read: the scans themselves.
+SCANNED = ("image/", "application/pdf")
 
 
 @dataclass(frozen=True)
@@ -309,6 +308,12 @@ def update_entry(
     return entry
 
 
+def _page(source_id: str) -> int:
+    """The page of its file a slip was read from: `sha256:…#p3` is page 3."""
+    _, _, page = source_id.rpartition("#p")
+    return int(page) if page.isdigit() else 1
+
+
 def _yes_no(value: bool) -> str:
     return "ya" if value else "tidak"
 
@@ -421,9 +426,9 @@ def entry_json(
             "needed": entry.review_reason is not None,
             "reason": entry.review_reason,
             "images": [
-                {"sha256": f.sha256, "filename": f.filename}
+                {"sha256": f.sha256, "filename": f.filename, "page": _page(entry.source_id)}
                 for f in files
-                if f.content_type in VIEWABLE_IMAGES
+                if f.content_type.startswith(SCANNED)
             ],
         },
     }

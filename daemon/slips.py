@@ -4,12 +4,13 @@ A file is split into page jobs in the main process (counting pages is cheap); ea
 rendered, read and parsed on a worker, which also stores the page image and the word list
 in the content-addressed store, so only small results travel back. One slip per page: a
 blank page (or an empty back side, or a form with nothing filled in) is skipped, not
-registered.
+registered. No image is stored per page: the original file is the evidence, and a page of it
+can be rendered again whenever a person needs to see it (PNG-encoding every page cost more
+than reading it).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from dataclasses import asdict, dataclass
@@ -78,7 +79,6 @@ class PageJob:
     sha256: str
     page: int  # 1-based
     pages: int
-    keep_image: bool  # store a PNG of the page (the file itself is no single image)
     languages: str
     engine: str
     classifier: ClassifierSpec
@@ -121,9 +121,8 @@ def plan_pages(
 ) -> list[PageJob]:
     """One job per page; raises `ScanFileError` for a file that is no readable scan."""
     pages = count_pages(data)
-    keep_image = pages > 1 or file.content_type not in ("image/png", "image/jpeg")
     return [
-        PageJob(store_root, file.sha256, n, pages, keep_image, languages, engine, spec)
+        PageJob(store_root, file.sha256, n, pages, languages, engine, spec)
         for n in range(1, pages + 1)
     ]
 
@@ -146,19 +145,13 @@ def read_slip_page(job: PageJob) -> SlipPage | PageFailure:
     slip = None if read.blank else parse_slip(read)
     if slip is None or slip.empty:
         return SlipPage(job, None, _describe(read), (), UNCLASSIFIED)
-    files = [_store_words(store, job, read)]
-    if job.keep_image:
-        buffer = io.BytesIO()
-        page.image.save(buffer, format="PNG")
-        data = buffer.getvalue()
-        name = f"halaman-{job.page}.png"
-        files.insert(0, StoredFile(store.put(data), name, "image/png", len(data)))
+    files = (_store_words(store, job, read),)
     try:
         classification = job.classifier.classify(slip.body)
     except Exception:  # never lose a complaint to the classifier: register it unclassified
         log.exception("classifier failed")
         classification = UNCLASSIFIED
-    return SlipPage(job, slip, _describe(read), tuple(files), classification)
+    return SlipPage(job, slip, _describe(read), files, classification)
 
 
 def _store_words(store: FileStore, job: PageJob, read: PageRead) -> StoredFile:

@@ -491,13 +491,13 @@ def _installed(engine: str) -> tuple[str, ...]:
         return _cli_languages()
     module = _tesserocr()
     assert module is not None, "only asked about engines() lists"
-    return tuple(module.get_languages(_tessdata())[1])
+    return tuple(module.get_languages(tessdata_path())[1])
 
 
 @functools.cache
 def _engines() -> tuple[str, ...]:
     found = []
-    if _tesserocr() is not None and _tessdata() is not None:
+    if _tesserocr() is not None and tessdata_path() is not None:
         found.append("tesserocr")
     if shutil.which(pytesseract.pytesseract.tesseract_cmd):
         found.append("tesseract")
@@ -516,7 +516,7 @@ def _tesserocr() -> ModuleType | None:
 
 
 @functools.cache
-def _tessdata() -> str | None:
+def tessdata_path() -> str | None:
     """Where the language models are: tesserocr's bundled library does not know."""
     candidates = [os.environ.get("TESSDATA_PREFIX", ""), *_TESSDATA_DIRS]
     for candidate in filter(None, candidates):
@@ -644,7 +644,7 @@ class _TesserocrEngine:
         module = _tesserocr()
         assert module is not None, "only built when engines() lists tesserocr"
         self._module = module
-        path = _tessdata()
+        path = tessdata_path()
         _missing_languages(languages, _installed(self.name))
         try:
             self._api = module.PyTessBaseAPI(path=path, lang=languages, psm=_PSM)
@@ -688,7 +688,7 @@ class _TesserocrEngine:
             if self._osd is None:
                 _missing_languages("osd", _installed(self.name))
                 self._osd = self._module.PyTessBaseAPI(
-                    path=_tessdata(), lang="osd", psm=self._module.PSM.OSD_ONLY
+                    path=tessdata_path(), lang="osd", psm=self._module.PSM.OSD_ONLY
                 )
             _set_image(self._osd, image, dpi)
             try:

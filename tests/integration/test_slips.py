@@ -126,7 +126,9 @@ def test_a_folder_of_mixed_scans_gives_one_entry_per_real_slip_exactly_once(
     for entry in tiff_entries:
         detail = aduan(capsys, config, "register", "show", entry["register_no"], "--json").json()
         assert any(e["type"] == "blank_page" for e in detail["events"])
-        assert detail["review"]["images"][0]["filename"].startswith("halaman-")
+        (image,) = detail["review"]["images"]
+        assert image["filename"] == "tumpukan.tif"
+        assert image["page"] == int(entry["source_id"].rsplit("#p", 1)[1])
 
 
 def _entry_for(registered: list[dict[str, Any]], spec: SlipSpec) -> dict[str, Any]:
