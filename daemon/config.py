@@ -112,7 +112,8 @@ class Smtp(_Section):
     ca_file: Path | None = None
     from_: str = Field(default="Pengaduan <pengaduan@localhost>", alias="from")
     outbox_dir: Path = Path("var/outbox")
-    timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
+    # A send must fit in the outbox's lease (daemon/outbox.py).
+    timeout_seconds: Annotated[float, Field(gt=0, le=90)] = 60.0
 
     @model_validator(mode="after")
     def _plaintext_only_on_loopback(self) -> Smtp:

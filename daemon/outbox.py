@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Engine, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from aduan.daemon.config import Settings
@@ -42,15 +41,18 @@ from aduan.daemon.smtp import (
     mask_addresses,
     parse_address,
 )
-from aduan.models.db import transaction
+from aduan.models.db import insert_for, transaction
 from aduan.models.tables import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 # A claimed row is not due again for this long: another daemon leaves it alone meanwhile.
-LEASE = timedelta(minutes=30)
-# A run stops taking new messages when this much real time has gone, well inside the lease.
-_LEASE_GUARD_SECONDS = LEASE.total_seconds() / 2
+# Short, because it is also how long the rows a killed daemon had claimed wait after a power
+# cut: an urgent escalation must not wait half an hour for it.
+LEASE = timedelta(minutes=3)
+# A run stops taking new messages when this much real time has gone: with the send in hand
+# (at most [smtp] timeout_seconds, capped at 90 s) it still ends inside the lease.
+_LEASE_GUARD_SECONDS = 60.0
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 # A message the server keeps deferring (4xx) is given up after this long, as MTAs do.
@@ -209,26 +211,13 @@ def _addresses(name: str, value: object) -> tuple[Address, ...]:
 
 
 def _insert_once(session: Session, values: Mapping[str, object]) -> int | None:
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        inserted = session.execute(
-            insert_fn(OutboxMessage)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["message_id"])
-            .returning(col(OutboxMessage.id))
-        ).scalar_one_or_none()
-        return inserted
-    # Elsewhere the unique constraint is the guard: a racing duplicate fails the commit.
-    exists = session.exec(
-        select(OutboxMessage.id).where(col(OutboxMessage.message_id) == values["message_id"])
-    ).first()
-    if exists is not None:
-        return None
-    row = OutboxMessage.model_validate(values)
-    session.add(row)
-    session.flush()
-    return row.id
+    inserted: int | None = session.execute(
+        insert_for(session.get_bind())(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["message_id"])
+        .returning(col(OutboxMessage.id))
+    ).scalar_one_or_none()
+    return inserted
 
 
 def mark_bounced(session: Session, message_ids: Iterable[str], reason: str) -> list[int]:

@@ -11,23 +11,23 @@ from sqlmodel import Session, col, select
 
 from aduan.daemon.register import count_entries, count_overdue
 from aduan.daemon.sources import PollReport
-from aduan.models.db import transaction
+from aduan.models.db import insert_for, transaction
 from aduan.models.tables import Entry, OutboxMessage, ProcessedItem, QuarantineItem, SourceState
 
 
 def record_poll_ok(engine: Engine, report: PollReport, now: datetime) -> None:
-    with transaction(engine) as session:
-        state = session.get(SourceState, report.source) or SourceState(source=report.source)
-        state.last_ok_at = now
-        state.pending = report.pending
-        session.add(state)
+    _record(engine, report.source, {"last_ok_at": now, "pending": report.pending})
 
 
 def record_poll_error(engine: Engine, source: str, error: str, now: datetime) -> None:
+    _record(engine, source, {"last_error": error, "last_error_at": now})
+
+
+def _record(engine: Engine, source: str, values: dict[str, Any]) -> None:
+    """Upsert: two daemons polling a source for the first time must not both insert it."""
+    statement = insert_for(engine)(SourceState).values(source=source, **values)
     with transaction(engine) as session:
-        state = session.get(SourceState, source) or SourceState(source=source)
-        state.last_error, state.last_error_at = error, now
-        session.add(state)
+        session.execute(statement.on_conflict_do_update(index_elements=["source"], set_=values))
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,17 @@ failing with "database is locked" when a read turns into a write.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 if TYPE_CHECKING:  # Alembic loads only to migrate: `aduan status` must start fast
@@ -51,6 +55,14 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_for(bind: Engine | Connection) -> Callable[[Any], PgInsert | SqliteInsert]:
+    """The dialect's INSERT, which has ON CONFLICT: upserts without a racing SELECT first.
+
+    aduan runs on SQLite and PostgreSQL only; both spell it the same way.
+    """
+    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
 
 
 @contextmanager
@@ -98,7 +110,12 @@ def is_current(engine: Engine) -> bool:
     writer holding the lock does not stall the question. A database that cannot be reached
     raises `OperationalError`, as connecting does.
     """
-    raw = engine.raw_connection()
+    try:
+        raw = engine.raw_connection()
+    except engine.dialect.loaded_dbapi.Error as exc:
+        # Unlike connect(), raw_connection() lets the driver's own error out (psycopg's for a
+        # PostgreSQL server down or a database missing): wrap it as connect() would.
+        raise OperationalError(None, None, exc) from exc
     try:
         cursor = raw.cursor()
         try:

@@ -8,9 +8,9 @@ get consecutive numbers, and a transaction that rolls back gives its number back
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from aduan.models.db import insert_for
 from aduan.models.tables import RegisterCounter
 
 
@@ -21,11 +21,9 @@ def next_register_no(session: Session, prefix: str, period: str) -> str:
 
 def next_register_nos(session: Session, prefix: str, period: str, count: int) -> list[str]:
     """Allocate `count` consecutive numbers within the open transaction."""
-    dialect = session.get_bind().dialect.name
     values = {"prefix": prefix, "period": period, "last": 0}
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert_fn(RegisterCounter)
+        insert_for(session.get_bind())(RegisterCounter)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["prefix", "period"])
     )

@@ -57,4 +57,7 @@ class MaildirSource:
         # recognises them.
         for item in items:
             target = self.path / "cur" / (item.ref.split(":", 1)[0] + ":2,S")
-            os.replace(self.path / "new" / item.ref, target)
+            try:
+                os.replace(self.path / "new" / item.ref, target)
+            except FileNotFoundError:  # a second daemon on the same Maildir moved it first
+                log.info("maildir file moved by another process meanwhile")

@@ -12,16 +12,19 @@ from tests.support import SimulatedCrash, aduan, entries
 
 CONFIG = """
 [database]
-url = "sqlite:///var/aduan.db"
+url = "{url}"
 [maildir]
 path = "md"
 """
 
+# The same passes on SQLite and on PostgreSQL (a register migrated by `database_url`).
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
-def config(tmp_path: Path) -> Path:
+def config(tmp_path: Path, database_url: str) -> Path:
     path = tmp_path / "aduan.toml"
-    path.write_text(CONFIG)
+    path.write_text(CONFIG.format(url=database_url))
     for sub in ("new", "cur", "tmp"):
         (tmp_path / "md" / sub).mkdir(parents=True)
     return path
@@ -85,22 +88,23 @@ def test_unparseable_file_is_quarantined_and_can_be_retried(
 
 
 def test_quarantined_mail_registers_on_retry_after_the_limit_is_raised(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from aduan.daemon.config import load_settings
     from aduan.daemon.intake import RawItem
     from aduan.daemon.runtime import Runtime
 
-    path = tmp_path / "aduan.toml"
-    path.write_text(CONFIG)
-    runtime = Runtime.open(load_settings(path))
+    runtime = Runtime.open(load_settings(config))
     item = RawItem("maildir", "x.eml", make_mail(), runtime.clock())
-    assert runtime.intake.take_mail(item, max_bytes=100).outcome.value == "quarantined"
-    (row,) = aduan(capsys, path, "quarantine", "list", "--json").json()
+    try:
+        assert runtime.intake.take_mail(item, max_bytes=100).outcome.value == "quarantined"
+    finally:
+        runtime.close()
+    (row,) = aduan(capsys, config, "quarantine", "list", "--json").json()
     assert "exceeds the limit" in row["reason"]
 
-    retry = aduan(capsys, path, "quarantine", "retry", str(row["id"]))
+    retry = aduan(capsys, config, "quarantine", "retry", str(row["id"]))
     assert retry.code == 0, retry.err
-    assert len(entries(capsys, path)) == 1
-    assert aduan(capsys, path, "quarantine", "list", "--json").json() == []
-    assert aduan(capsys, path, "quarantine", "retry", str(row["id"])).code == 2
+    assert len(entries(capsys, config)) == 1
+    assert aduan(capsys, config, "quarantine", "list", "--json").json() == []
+    assert aduan(capsys, config, "quarantine", "retry", str(row["id"])).code == 2

@@ -164,7 +164,7 @@ def test_a_hung_smtp_server_holds_up_neither_intake_nor_the_stop(tmp_path: Path)
     config = tmp_path / "aduan.toml"
     config.write_text(
         '[database]\nurl = "sqlite:///var/a.db"\n[maildir]\npath = "md"\npoll_seconds = 1\n'
-        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\ntimeout_seconds = 120\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\ntimeout_seconds = 90\n'
     )
     new = tmp_path / "md" / "new"
     new.mkdir(parents=True)

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
+import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from aduan.models import db
@@ -19,10 +20,10 @@ for _ in range(int(sys.argv[2])):
         print(next_register_no(session, "ADU", "2026-11"), flush=True)
 """
 
+pytestmark = pytest.mark.both_databases
 
-def test_numbers_are_consecutive_per_prefix_and_month(tmp_path: Path) -> None:
-    engine = db.make_engine(f"sqlite:///{tmp_path}/a.db")
-    db.upgrade(engine)
+
+def test_numbers_are_consecutive_per_prefix_and_month(engine: Engine) -> None:
     with db.transaction(engine) as session:
         got = [next_register_no(session, "ADU", "2026-11") for _ in range(3)]
         got.append(next_register_no(session, "ADU", "2026-12"))
@@ -36,9 +37,7 @@ def test_numbers_are_consecutive_per_prefix_and_month(tmp_path: Path) -> None:
     ]
 
 
-def test_rolled_back_transaction_leaves_no_gap(tmp_path: Path) -> None:
-    engine = db.make_engine(f"sqlite:///{tmp_path}/a.db")
-    db.upgrade(engine)
+def test_rolled_back_transaction_leaves_no_gap(engine: Engine) -> None:
     try:
         with db.transaction(engine) as session:
             next_register_no(session, "ADU", "2026-11")
@@ -49,12 +48,10 @@ def test_rolled_back_transaction_leaves_no_gap(tmp_path: Path) -> None:
         assert next_register_no(session, "ADU", "2026-11") == "ADU-2026-11-0001"
 
 
-def test_two_processes_never_share_a_number_or_leave_a_gap(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/a.db"
-    db.upgrade(db.make_engine(url))
+def test_two_processes_never_share_a_number_or_leave_a_gap(database_url: str) -> None:
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", ALLOCATE, url, "40"], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", ALLOCATE, database_url, "40"], stdout=subprocess.PIPE, text=True
         )
         for _ in range(2)
     ]

@@ -28,6 +28,9 @@ FROM = "Pengaduan Puskesmas Uji <pengaduan@puskesmas.example>"
 MSG_ID = "<eskalasi.ADU-2026-11-0001.1@puskesmas.example>"
 INJECTION = "\r\nBcc: x@example.com"
 
+# Every test that uses the register runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 
 def _message(message_id: str = MSG_ID, **kwargs: object) -> EmailMessage:
     defaults: dict[str, object] = {
