@@ -37,13 +37,14 @@ def write_config(
     host: str | None = None,
     extra: str = "",
     mailbox_extra: str = "",
+    database_url: str = "sqlite:///var/aduan.db",
 ) -> Path:
     """An aduan.toml in `tmp_path` reading `account` (plain IMAP on loopback by default)."""
     lines = [
         "[facility]",
         'name = "Puskesmas Uji"',
         "[database]",
-        'url = "sqlite:///var/aduan.db"',
+        f'url = "{database_url}"',
     ]
     if account is not None:
         lines += [

@@ -33,7 +33,7 @@ from tests.servers.smtp import SmtpServer
 from tests.slipgen import generate, load_corpus
 from tests.support import write_config
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.both_databases]
 
 DONE = "Aduan/Diproses"
 KILLS = 30
@@ -62,10 +62,11 @@ def slip_files(n: int) -> list[bytes]:
     return [generate(replace(usable[i % len(usable)], seed=5000 + i)) for i in range(n)]
 
 
-def config_for(tmp_path: Path, account: ImapAccount, smtp: SmtpServer) -> Path:
+def config_for(tmp_path: Path, account: ImapAccount, smtp: SmtpServer, database_url: str) -> Path:
     return write_config(
         tmp_path,
         account,
+        database_url=database_url,
         done_folder=DONE,
         mailbox_extra="poll_seconds = 5\nbatch_size = 50",
         extra="\n".join(
@@ -173,10 +174,11 @@ def test_kill_9_at_random_moments_loses_and_doubles_nothing(
     imap_account: ImapAccount,
     smtp_server: SmtpServer,
     tmp_path: Path,
+    database_url: str,
 ) -> None:
     acct = imap_account
     dovecot.append(acct.user, acct.password, complaint_mails(1000, "k"))
-    config = config_for(tmp_path, acct, smtp_server)
+    config = config_for(tmp_path, acct, smtp_server, database_url)
     inbox = tmp_path / "masuk"
     inbox.mkdir()
     for i, data in enumerate(slip_files(50)):
@@ -215,10 +217,11 @@ def test_imap_restarts_mid_fetch_and_smtp_down_for_a_while(
     imap_account: ImapAccount,
     smtp_server: SmtpServer,
     tmp_path: Path,
+    database_url: str,
 ) -> None:
     acct = imap_account
     dovecot.append(acct.user, acct.password, complaint_mails(400, "o"))
-    config = config_for(tmp_path, acct, smtp_server)
+    config = config_for(tmp_path, acct, smtp_server, database_url)
     smtp_server.stop()
     proc = start(config)
     try:
