@@ -25,7 +25,7 @@ from aduan.daemon.config import Settings
 from aduan.daemon.errors import AduanError, SourceUnavailable
 from aduan.daemon.learning import retrain
 from aduan.daemon.notify import Notifier
-from aduan.daemon.outbox import deliver_due
+from aduan.daemon.outbox import deliver_due, release_orphans
 from aduan.daemon.runtime import Runtime
 from aduan.daemon.sources import PollReport, StopRequested
 from aduan.daemon.sources.imap import watch
@@ -90,6 +90,7 @@ def check_deadlines(runtime: Runtime) -> None:
 def deliver(runtime: Runtime, result: PassResult, stop: StopRequested) -> None:
     """Send what the outbox holds, batch after batch; an SMTP outage is recorded as its error."""
     report = PollReport(OUTBOX_SOURCE)
+    release_orphans(runtime.engine, runtime.clock())
     try:
         while not stop():
             sent = deliver_due(

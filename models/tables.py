@@ -154,6 +154,9 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who holds the lease while a delivery runs ("host boot-id pid"): a process that died
+    # with it is recognised at once instead of when the lease ends.
+    claimed_by: str | None = None
 
 
 class RegisterCounter(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -383,3 +384,56 @@ def test_a_run_near_the_end_of_its_lease_gives_the_rest_back(
     back = row(engine, message_id)
     assert (back.status, back.attempts, back.next_attempt_at) == ("antri", 0, NOW)
     assert list(settings.smtp.outbox_dir.iterdir()) == []
+
+
+def crash_after_claiming(engine: Engine, settings: Settings, claimant: str) -> str:
+    """A delivery run killed right after its claim, as if by `claimant`."""
+    message_id = queue(engine)
+    with pytest.MonkeyPatch.context() as patched:
+
+        def crash(*_args: object) -> None:
+            raise SimulatedCrash
+
+        patched.setattr(outbox, "_open_transport", crash)
+        patched.setattr(outbox, "_claimant", lambda: claimant)
+        with pytest.raises(SimulatedCrash):
+            deliver_due(engine, settings, NOW)
+    return message_id
+
+
+def test_rows_claimed_by_a_process_that_died_are_due_at_once(
+    engine: Engine, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    settings = smtp_settings(smtp_server, tmp_path)
+    host, boot, _ = outbox._claimant().split(" ")
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that ran here and is gone
+    message_id = crash_after_claiming(engine, settings, f"{host} {boot} {dead.pid}")
+    assert row(engine, message_id).next_attempt_at == NOW + outbox.LEASE
+    assert outbox.release_orphans(engine, NOW) == 1
+    assert deliver_due(engine, settings, NOW).sent == [message_id]
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["alive", "other host"],
+)
+def test_a_living_or_remote_claimer_keeps_its_lease(
+    who: str, engine: Engine, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    settings = smtp_settings(smtp_server, tmp_path)
+    host, boot, pid = outbox._claimant().split(" ")
+    claimant = f"{host} {boot} {pid}" if who == "alive" else f"elsewhere {boot} 1"
+    message_id = crash_after_claiming(engine, settings, claimant)
+    assert outbox.release_orphans(engine, NOW) == 0
+    assert deliver_due(engine, settings, NOW) == DeliveryReport()
+    assert row(engine, message_id).status == "antri"
+
+
+def test_a_claim_from_before_the_last_boot_is_an_orphan(
+    engine: Engine, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    settings = smtp_settings(smtp_server, tmp_path)
+    host, _, pid = outbox._claimant().split(" ")
+    crash_after_claiming(engine, settings, f"{host} an-earlier-boot {pid}")
+    assert outbox.release_orphans(engine, NOW) == 1
