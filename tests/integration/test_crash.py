@@ -202,8 +202,7 @@ def test_kill_9_at_random_moments_loses_and_doubles_nothing(
                 and dovecot.folder_count(acct.user, acct.password, "INBOX") == 0
             )
 
-        # Rows a killed daemon had claimed wait out their lease (3 minutes) first.
-        wait_for(finished, timeout=420)
+        wait_for(finished, timeout=300)
     finally:
         assert stop(proc) == 0
     entries, outbox = register(config)
