@@ -44,14 +44,7 @@ def smtp_config(tmp_path: Path, account: ImapAccount, smtp: SmtpServer, extra: s
         account,
         extra="\n".join(
             [
-                "[smtp]",
-                f'host = "{smtp.host}"',
-                f"port = {smtp.port}",
-                'security = "starttls"',
-                f'username = "{smtp.user}"',
-                f'password = "{smtp.password}"',
-                f'ca_file = "{smtp.ca_file}"',
-                f'from = "Pengaduan Puskesmas Uji <{OURS}>"',
+                smtp.config(f"Pengaduan Puskesmas Uji <{OURS}>"),
                 "[escalation]",
                 f'quality_team = ["{TEAM}"]',
                 f'head = ["{HEAD}"]',

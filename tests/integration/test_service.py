@@ -236,9 +236,7 @@ def test_a_whole_run_at_debug_logs_no_personal_data(
         acct,
         extra=(
             '[scans]\ninbox = "masuk"\nsettle_seconds = 0\n'
-            f'[smtp]\nhost = "{smtp_server.host}"\nport = {smtp_server.port}\n'
-            f'username = "{smtp_server.user}"\npassword = "{smtp_server.password}"\n'
-            f'ca_file = "{smtp_server.ca_file}"\n'
+            f"{smtp_server.config()}\n"
             '[escalation]\nquality_team = ["mutu@puskesmas.example"]\n'
         ),
     )

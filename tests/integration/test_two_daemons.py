@@ -71,14 +71,7 @@ name = "Dinas Kesehatan Uji"
 url = "{url}"
 [maildir]
 path = "{maildir}"
-[smtp]
-host = "{smtp.host}"
-port = {smtp.port}
-security = "starttls"
-username = "{smtp.user}"
-password = "{smtp.password}"
-ca_file = "{smtp.ca_file}"
-from = "Pengaduan <pengaduan@dinkes.example>"
+{smtp}
 [escalation]
 quality_team = ["mutu@dinkes.example"]
 head = ["kadinkes@dinkes.example"]
@@ -175,7 +168,8 @@ def configs(
     for name, maildir in zip(("a", "b"), maildirs, strict=True):
         path = tmp_path / name / "aduan.toml"
         path.parent.mkdir(exist_ok=True)
-        values = {"url": database_url, "maildir": maildir, "smtp": smtp_server}
+        smtp = smtp_server.config("Pengaduan <pengaduan@dinkes.example>")
+        values = {"url": database_url, "maildir": maildir, "smtp": smtp}
         path.write_text(CONFIG.format(**values), encoding="utf-8")
         paths.append(path)
     return paths

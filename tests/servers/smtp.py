@@ -152,6 +152,21 @@ class SmtpServer(LoopbackServer):
         server.start()
         return server
 
+    def config(self, sender: str = "Pengaduan <pengaduan@puskesmas.example>") -> str:
+        """The `[smtp]` section of an aduan.toml that sends here (STARTTLS and login)."""
+        return "\n".join(
+            [
+                "[smtp]",
+                f'host = "{self.host}"',
+                f"port = {self.port}",
+                'security = "starttls"',
+                f'username = "{self.user}"',
+                f'password = "{self.password}"',
+                f'ca_file = "{self.ca_file}"',
+                f'from = "{sender}"',
+            ]
+        )
+
     # -- lifecycle ---------------------------------------------------------
 
     @property
