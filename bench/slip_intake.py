@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image  # noqa: E402
 
 from aduan.daemon.config import parse_settings  # noqa: E402
-from aduan.daemon.intake import Outcome, RawItem  # noqa: E402
+from aduan.daemon.intake import RawItem  # noqa: E402
+from aduan.daemon.processed import Outcome  # noqa: E402
 from aduan.daemon.runtime import Runtime  # noqa: E402
 from aduan.daemon.workers import WorkerPool  # noqa: E402
 from aduan.parsers.ocr import engines  # noqa: E402

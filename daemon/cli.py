@@ -211,7 +211,8 @@ def scan(
     """
     from datetime import UTC
 
-    from aduan.daemon.intake import Outcome, RawItem
+    from aduan.daemon.intake import RawItem
+    from aduan.daemon.processed import Outcome
 
     c = _ctx(ctx)
     items = []
@@ -422,7 +423,8 @@ def register_add(
     by: str = typer.Option("staf", "--by", help="Who enters it (recorded in the audit trail)."),
 ) -> None:
     """Manual entry for channels the daemon does not read."""
-    from aduan.daemon.intake import ManualItem, Outcome
+    from aduan.daemon.intake import ManualItem
+    from aduan.daemon.processed import Outcome
 
     c = _ctx(ctx)
     if channel not in MANUAL_CHANNELS:
@@ -593,7 +595,7 @@ def quarantine_retry(ctx: typer.Context, item_id: int = typer.Argument(..., meta
     """Process a quarantined input again."""
     from sqlmodel import Session
 
-    from aduan.daemon.intake import Outcome
+    from aduan.daemon.processed import Outcome
     from aduan.models.tables import QuarantineItem
 
     c = _ctx(ctx)

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,10 +28,10 @@ from aduan.daemon.escalation import Escalator
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.learning import ClassifierSpec
 from aduan.daemon.outbox import mark_bounced
+from aduan.daemon.processed import Outcome, processed_row, registered_keys
 from aduan.daemon.register import (
     DAEMON,
     EntryDraft,
-    NewEntry,
     StoredFile,
     add_event,
     create_entries,
@@ -43,11 +42,13 @@ from aduan.daemon.slips import (
     PageFailure,
     PageJob,
     ScanFile,
+    ScanResult,
     SlipPage,
+    SlipRecord,
+    describe_failure,
     is_scan,
     plan_pages,
     read_slip_page,
-    slip_draft,
     store_scan,
 )
 from aduan.daemon.threads import Mention, Thread, find_thread, record_reply, staff_addresses
@@ -78,17 +79,6 @@ class RawItem:
     position: Position | None = None
 
 
-class Outcome(StrEnum):
-    REGISTERED = "registered"
-    DUPLICATE = "duplicate"
-    AUTOREPLY = "autoreply"
-    BOUNCE = "bounce"
-    QUARANTINED = "quarantined"
-    THREADED = "threaded"  # a reply, added to the entry it continues
-    BLANK = "blank"  # a scanned page with nothing on it: skipped
-    SLIPS = "slips"  # a scan-to-email mail, registered as the slips it carries
-
-
 # Sources whose items are scanned files, not mail: the folder and `aduan scan`.
 SCAN_SOURCES = frozenset({"scans", "scan"})
 # A mail with scans attached and fewer words than this may be a scanner's scan-to-email.
@@ -99,15 +89,6 @@ SCAN_MAIL_MAX_WORDS = 40
 class IntakeResult:
     outcome: Outcome
     register_no: str | None = None
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """What became of one scanned file: an entry per slip, or why none."""
-
-    outcome: Outcome
-    register_nos: tuple[str, ...] = ()
-    reason: str | None = None  # why it was quarantined
 
 
 def mail_source_id(mail: Mail, raw: bytes) -> str:
@@ -148,7 +129,7 @@ class _Prepared:
         return mail_source_id(self.mail, self.item.data)
 
     def processed(self, outcome: Outcome, entry_id: int | None, now: datetime) -> dict[str, Any]:
-        return _processed_row(self.item.source, self.key, self.source_id, outcome, entry_id, now)
+        return processed_row(self.item.source, self.key, self.source_id, outcome, entry_id, now)
 
 
 @dataclass(frozen=True)
@@ -253,7 +234,7 @@ class Intake:
         self, session: Session, batch: Sequence[_Prepared], now: datetime
     ) -> dict[int, IntakeResult]:
         """Each item of the batch is a duplicate, an auto-reply, a reply, or a new entry."""
-        done = _registered_keys(session, {p.key for p in batch})
+        done = registered_keys(session, {p.key for p in batch})
         results: dict[int, IntakeResult] = {}
         first_of: dict[str, int] = {}  # the same mail twice in one batch: the first counts
         fresh: list[tuple[_Prepared, Mention | None]] = []
@@ -282,7 +263,7 @@ class Intake:
                 fresh.append((p, thread))
             first_of.setdefault(p.key, p.index)
         drafts = [_draft(p, mention) for p, mention in fresh]
-        slips = _SlipRecord(session, [pair for p in slip_mails for pair in p.slips], now)
+        slips = SlipRecord(session, [pair for p in slip_mails for pair in p.slips], now)
         created = create_entries(session, self.settings, [*drafts, *slips.drafts], now)
         entries, slip_entries = created[: len(drafts)], created[len(drafts) :]
         slips.registered(session, slip_entries)
@@ -334,7 +315,7 @@ class Intake:
             now = self.clock()
             with transaction(self.engine) as session:
                 pages = [(file, page) for _, file, read in readable for page in read]
-                slips = _SlipRecord(session, pages, now)
+                slips = SlipRecord(session, pages, now)
                 created = create_entries(session, self.settings, slips.drafts, now)
                 slips.registered(session, created)
                 self.escalator.on_registered(session, load_entries(session, created), now)
@@ -372,7 +353,7 @@ class Intake:
                 reads[file.sha256] = str(exc)
         every = [job for file_jobs in jobs.values() for job in file_jobs]
         with Session(self.engine) as session:
-            known = _registered_keys(session, {job.key for job in every})
+            known = registered_keys(session, {job.key for job in every})
         todo = [job for job in every if job.key not in known]
         read = dict(
             zip(
@@ -387,7 +368,7 @@ class Intake:
             if any(f.environment for f in failures):
                 raise SourceUnavailable(f"OCR does not work: {failures[0].reason}")
             if failures:
-                reads[sha] = "; ".join(_page_failure(f) for f in failures)
+                reads[sha] = "; ".join(describe_failure(f) for f in failures)
             else:
                 reads[sha] = tuple(p for p in pages if not isinstance(p, PageFailure))
         return reads
@@ -493,7 +474,7 @@ class Intake:
 
         def record() -> IntakeResult:
             with transaction(self.engine) as session:
-                done = _registered_keys(session, {key})
+                done = registered_keys(session, {key})
                 if key in done:
                     return IntakeResult(Outcome.DUPLICATE, done[key])
                 draft = EntryDraft(
@@ -511,7 +492,7 @@ class Intake:
                 self.escalator.on_registered(session, load_entries(session, [entry]), now)
                 session.execute(
                     insert(ProcessedItem),
-                    [_processed_row("manual", key, source_id, Outcome.REGISTERED, entry.id, now)],
+                    [processed_row("manual", key, source_id, Outcome.REGISTERED, entry.id, now)],
                 )
                 register_no = entry.register_no
             log.info("registered %s source=manual channel=%s", register_no, item.channel)
@@ -527,7 +508,7 @@ class Intake:
 
         def record() -> IntakeResult:
             with transaction(self.engine) as session:
-                if key not in _registered_keys(session, {key}):
+                if key not in registered_keys(session, {key}):
                     session.add(
                         QuarantineItem(
                             source=item.source,
@@ -539,7 +520,7 @@ class Intake:
                             updated_at=now,
                         )
                     )
-                    row = _processed_row(
+                    row = processed_row(
                         item.source, key, "sha256:" + sha, Outcome.QUARANTINED, None, now
                     )
                     session.execute(insert(ProcessedItem), [row])
@@ -642,29 +623,6 @@ def _entry_id(session: Session, register_no: str | None) -> int | None:
     return None if entry is None else entry.id
 
 
-def _processed_row(
-    source: str, key: str, source_id: str, outcome: Outcome, entry_id: int | None, now: datetime
-) -> dict[str, Any]:
-    return {
-        "dedupe_key": key,
-        "source": source,
-        "source_id": source_id,
-        "outcome": outcome.value,
-        "entry_id": entry_id,
-        "at": now,
-    }
-
-
-def _registered_keys(session: Session, keys: set[str]) -> dict[str, str | None]:
-    """Dedupe keys already processed → the register number they produced (None: skipped)."""
-    rows = session.exec(
-        select(ProcessedItem.dedupe_key, Entry.register_no)
-        .join(Entry, col(ProcessedItem.entry_id) == col(Entry.id), isouter=True)
-        .where(col(ProcessedItem.dedupe_key).in_(keys))
-    )
-    return dict(rows.all())
-
-
 def _first_entry_by_source_id(session: Session, source_ids: set[str]) -> dict[str, str]:
     """The oldest entry's register number per source id."""
     rows = session.exec(
@@ -691,77 +649,3 @@ def _advance(session: Session, items: Sequence[RawItem]) -> None:
         else:
             state.last_uid = max(state.last_uid or 0, pos.uid)
         session.add(state)
-
-
-class _SlipRecord:
-    """Which pages of a batch become entries, inside the batch's transaction.
-
-    Pages registered before (the same file again, by mail or from the folder) and pages seen
-    twice in the batch are skipped; a blank page is recorded as processed, not registered,
-    and noted on the entries of its file's other pages.
-    """
-
-    def __init__(
-        self, session: Session, pages: Sequence[tuple[ScanFile, SlipPage | PageJob]], now: datetime
-    ) -> None:
-        self.now = now
-        self.known = _registered_keys(session, {_job(page).key for _, page in pages})
-        self.drafts: list[EntryDraft] = []
-        self._slips: list[tuple[ScanFile, PageJob]] = []  # one per draft
-        self._blank: list[tuple[ScanFile, PageJob]] = []
-        self._made: dict[str, NewEntry] = {}  # dedupe key → the entry made now
-        for file, page in pages:
-            job = _job(page)
-            if job.key in self.known or isinstance(page, PageJob):
-                continue
-            self.known[job.key] = None  # the second copy in this batch is skipped
-            if page.slip is None:
-                self._blank.append((file, job))
-            else:
-                self._slips.append((file, job))
-                self.drafts.append(slip_draft(file, page))
-
-    def registered(self, session: Session, entries: Sequence[NewEntry]) -> None:
-        """Record every page as processed, now that `entries` (one per draft) exist."""
-        rows: list[dict[str, Any]] = []
-        for (file, job), entry in zip(self._slips, entries, strict=True):
-            self._made[job.key] = entry
-            rows.append(
-                _processed_row(
-                    file.source, job.key, job.source_id, Outcome.REGISTERED, entry.id, self.now
-                )
-            )
-        for file, job in self._blank:
-            rows.append(
-                _processed_row(file.source, job.key, job.source_id, Outcome.BLANK, None, self.now)
-            )
-            for sibling_file, sibling in self._slips:
-                if sibling_file.sha256 == file.sha256:
-                    detail = f"{file.filename}: halaman {job.page} kosong, dilewati"
-                    add_event(
-                        session, self._made[sibling.key].id, self.now, "blank_page", DAEMON, detail
-                    )
-        if rows:
-            session.execute(insert(ProcessedItem), rows)
-
-    def first_entry(self, pages: Sequence[tuple[ScanFile, SlipPage | PageJob]]) -> NewEntry | None:
-        return next((self._made[_job(p).key] for _, p in pages if _job(p).key in self._made), None)
-
-    def result(self, file: ScanFile, pages: Sequence[SlipPage | PageJob]) -> ScanResult:
-        made = [self._made[_job(p).key].register_no for p in pages if _job(p).key in self._made]
-        if made:
-            return ScanResult(Outcome.REGISTERED, tuple(made))
-        before = [no for p in pages if (no := self.known.get(_job(p).key))]
-        if before:
-            return ScanResult(Outcome.DUPLICATE, tuple(before))
-        return ScanResult(Outcome.BLANK)
-
-
-def _job(page: SlipPage | PageJob) -> PageJob:
-    return page if isinstance(page, PageJob) else page.job
-
-
-def _page_failure(failure: PageFailure) -> str:
-    if failure.job.pages == 1:
-        return failure.reason
-    return f"page {failure.job.page}: {failure.reason}"

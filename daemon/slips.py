@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session
 
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.learning import ClassifierSpec
-from aduan.daemon.register import EntryDraft, StoredFile
+from aduan.daemon.processed import Outcome, processed_row, registered_keys
+from aduan.daemon.register import DAEMON, EntryDraft, NewEntry, StoredFile, add_event
+from aduan.models.tables import ProcessedItem
 from aduan.parsers.classification import UNCLASSIFIED, Classification
 from aduan.parsers.ocr import OcrError, PageRead, read_page
 from aduan.parsers.pages import ScanFileError, count_pages, render_page, scan_kind
@@ -198,3 +205,86 @@ def slip_draft(file: ScanFile, page: SlipPage) -> EntryDraft:
         slip_date=slip.date,
         review_reason=review,
     )
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What became of one scanned file: an entry per slip, or why none."""
+
+    outcome: Outcome
+    register_nos: tuple[str, ...] = ()
+    reason: str | None = None  # why it was quarantined
+
+
+class SlipRecord:
+    """Which pages of a batch become entries, inside the batch's transaction.
+
+    Pages registered before (the same file again, by mail or from the folder) and pages seen
+    twice in the batch are skipped; a blank page is recorded as processed, not registered,
+    and noted on the entries of its file's other pages.
+    """
+
+    def __init__(
+        self, session: Session, pages: Sequence[tuple[ScanFile, SlipPage | PageJob]], now: datetime
+    ) -> None:
+        self.now = now
+        self.known = registered_keys(session, {_job(page).key for _, page in pages})
+        self.drafts: list[EntryDraft] = []
+        self._slips: list[tuple[ScanFile, PageJob]] = []  # one per draft
+        self._blank: list[tuple[ScanFile, PageJob]] = []
+        self._made: dict[str, NewEntry] = {}  # dedupe key → the entry made now
+        for file, page in pages:
+            job = _job(page)
+            if job.key in self.known or isinstance(page, PageJob):
+                continue
+            self.known[job.key] = None  # the second copy in this batch is skipped
+            if page.slip is None:
+                self._blank.append((file, job))
+            else:
+                self._slips.append((file, job))
+                self.drafts.append(slip_draft(file, page))
+
+    def registered(self, session: Session, entries: Sequence[NewEntry]) -> None:
+        """Record every page as processed, now that `entries` (one per draft) exist."""
+        rows: list[dict[str, Any]] = []
+        for (file, job), entry in zip(self._slips, entries, strict=True):
+            self._made[job.key] = entry
+            rows.append(
+                processed_row(
+                    file.source, job.key, job.source_id, Outcome.REGISTERED, entry.id, self.now
+                )
+            )
+        for file, job in self._blank:
+            rows.append(
+                processed_row(file.source, job.key, job.source_id, Outcome.BLANK, None, self.now)
+            )
+            for sibling_file, sibling in self._slips:
+                if sibling_file.sha256 == file.sha256:
+                    detail = f"{file.filename}: halaman {job.page} kosong, dilewati"
+                    add_event(
+                        session, self._made[sibling.key].id, self.now, "blank_page", DAEMON, detail
+                    )
+        if rows:
+            session.execute(insert(ProcessedItem), rows)
+
+    def first_entry(self, pages: Sequence[tuple[ScanFile, SlipPage | PageJob]]) -> NewEntry | None:
+        return next((self._made[_job(p).key] for _, p in pages if _job(p).key in self._made), None)
+
+    def result(self, file: ScanFile, pages: Sequence[SlipPage | PageJob]) -> ScanResult:
+        made = [self._made[_job(p).key].register_no for p in pages if _job(p).key in self._made]
+        if made:
+            return ScanResult(Outcome.REGISTERED, tuple(made))
+        before = [no for p in pages if (no := self.known.get(_job(p).key))]
+        if before:
+            return ScanResult(Outcome.DUPLICATE, tuple(before))
+        return ScanResult(Outcome.BLANK)
+
+
+def _job(page: SlipPage | PageJob) -> PageJob:
+    return page if isinstance(page, PageJob) else page.job
+
+
+def describe_failure(failure: PageFailure) -> str:
+    if failure.job.pages == 1:
+        return failure.reason
+    return f"page {failure.job.page}: {failure.reason}"

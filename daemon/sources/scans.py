@@ -20,7 +20,8 @@ from pathlib import Path
 
 from aduan.daemon.config import Scans
 from aduan.daemon.errors import SourceUnavailable
-from aduan.daemon.intake import Intake, Outcome, RawItem
+from aduan.daemon.intake import Intake, RawItem
+from aduan.daemon.processed import Outcome
 from aduan.daemon.sources import PollReport, StopRequested
 
 log = logging.getLogger(__name__)
