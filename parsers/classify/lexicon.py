@@ -21,7 +21,25 @@ KINDS = ("keluhan", "saran", "pujian", "pertanyaan", "spam", "lainnya", "layanan
 _CUE_SECTIONS: dict[str, tuple[str, ...] | None] = {
     "kind": KINDS,
     "unit": None,
-    "urgent": ("langsung", "darurat", "telantar", "tidak_ditangani", "tindakan"),
+    "urgent": (
+        "langsung",
+        "kematian",
+        "darurat",
+        "telantar",
+        "tidak_ditangani",
+        "tindakan",
+        "keliru",
+        "uang",
+        "pungut",
+        "bukti",
+        "aman",
+        "sarana",
+        "bahaya",
+        "sentuh",
+        "tubuh",
+        "lapor",
+        "bukan",
+    ),
 }
 _SETTINGS = {
     "negation_window": 3,

@@ -6,7 +6,9 @@ and the rules with the model, and keeps the model only when the combination scor
 
 How the two combine (`Model.combine`): the rules decide, the model overrules kind or unit
 only where it is confident and the rules are not; urgency is an OR, so the model can raise
-an alarm the rules missed but never silence one they raised.
+an alarm the rules missed but never silence one they raised. Urgency errs toward recall: the
+model's urgency threshold is the one that, in cross-validation, keeps urgent recall at
+`URGENT_RECALL_FLOOR` or above with the fewest false alarms, as low as the data need.
 """
 
 from __future__ import annotations
@@ -45,6 +47,16 @@ _VERSION_DIR = re.compile(r"^v(\d+)$")
 _WORD_FEATURE = re.compile(r"^[a-z][a-z0-9']+(?: [a-z][a-z0-9']+)?$")
 
 RulesFn = Callable[[str, str | None], Verdict]
+
+# Missing an urgent complaint is the worst error: in cross-validation, rules + model must
+# find at least this share of the urgent items, if any threshold gets there...
+URGENT_RECALL_FLOOR = 0.95
+# ...while at least this share of the alarms the combination raises are right (the issue's
+# target: recall first, at a precision of 0.7 or more).
+URGENT_PRECISION_MIN = 0.7
+# How much the overall score may drop for a model that lifts urgent recall toward the floor.
+RECALL_TRADE = 0.01
+_URGENT_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 class ModelError(RuntimeError):
@@ -409,7 +421,7 @@ def train(
         else rules_predictions
     )
     combined_scores = score(evaluated, combined_predictions)
-    kept = len(done) == len(evaluated) and combined_scores.overall > rules_scores.overall
+    kept = len(done) == len(evaluated) and beats(combined_scores, rules_scores)
 
     everything = [*always, *evaluated]
     final_meta = replace(
@@ -480,36 +492,82 @@ def _splits(
     return [(list(a), list(b)) for a, b in split], n_folds
 
 
+def beats(combined: Scores, rules: Scores) -> bool:
+    """Whether rules + model do better than the rules alone, recall first: a better overall
+    score, or urgent items found that the rules miss while they are below the recall floor,
+    at a tolerable precision and at almost no cost elsewhere."""
+    if combined.overall > rules.overall:
+        return True
+    return (
+        rules.urgent_recall < URGENT_RECALL_FLOOR
+        and combined.urgent_recall > rules.urgent_recall
+        and combined.urgent_precision >= URGENT_PRECISION_MIN
+        and combined.overall >= rules.overall - RECALL_TRADE
+    )
+
+
 def _choose_thresholds(
     examples: Sequence[Example], verdicts: Sequence[Verdict], predictions: Sequence[Prediction]
 ) -> Thresholds:
-    """The grid point with the best combined score; kind and urgency first, then unit."""
+    """Kind first (the best grid point), then urgency (recall floor first), then unit."""
 
-    def overall(candidate: Thresholds) -> float:
+    def scores(candidate: Thresholds) -> Scores:
         combined = [combine(v, p, candidate) for v, p in zip(verdicts, predictions, strict=True)]
-        return score(examples, combined).overall
+        return score(examples, combined)
 
     # 1.01 is "never": the model then does not act on that target at all.
     best = Thresholds(1.01, 0.0, 1.01, 0.0, 1.01)
-    best_score = overall(best)
+    best_score = scores(best).overall
     for kind_p in (0.5, 0.6, 0.7, 0.8, 0.9):
         for kind_rules in (0.3, 0.5, 0.7, 0.9):
-            for urgent_p in (0.5, 0.7, 0.9, 1.01):
-                candidate = replace(
-                    best,
-                    kind_probability=kind_p,
-                    kind_rules_below=kind_rules,
-                    urgent_probability=urgent_p,
-                )
-                if (value := overall(candidate)) > best_score + 1e-9:
-                    best, best_score = candidate, value
+            candidate = replace(best, kind_probability=kind_p, kind_rules_below=kind_rules)
+            if (value := scores(candidate).overall) > best_score + 1e-9:
+                best, best_score = candidate, value
+
+    best = _choose_urgent(best, scores, examples, predictions)
+    best_score = scores(best).overall
     kind_best = best
     for unit_p in (0.5, 0.6, 0.7, 0.8, 0.9):
         for unit_rules in (0.3, 0.5, 0.7, 0.9):
             candidate = replace(kind_best, unit_probability=unit_p, unit_rules_below=unit_rules)
-            if (value := overall(candidate)) > best_score + 1e-9:
+            if (value := scores(candidate).overall) > best_score + 1e-9:
                 best, best_score = candidate, value
     return best
+
+
+def _choose_urgent(
+    base: Thresholds,
+    scores: Callable[[Thresholds], Scores],
+    examples: Sequence[Example],
+    predictions: Sequence[Prediction],
+) -> Thresholds:
+    """The urgency threshold, recall first.
+
+    The highest threshold at which the model by itself, in cross-validation, still finds
+    `URGENT_RECALL_FLOOR` of the urgent items: a safety net that does not rely on the rules,
+    whose figures on the examples they were written from are optimistic. If the combination
+    then raises too many false alarms (precision under `URGENT_PRECISION_MIN`), the lowest
+    threshold that keeps that precision instead; if none does, the model leaves urgency alone.
+    """
+    actual = sum(1 for e in examples if e.urgent)
+    if actual == 0:
+        return base
+
+    def own_recall(p: float) -> float:
+        found = sum(
+            1
+            for e, pr in zip(examples, predictions, strict=True)
+            if e.urgent and pr.urgent_probability >= p
+        )
+        return found / actual
+
+    reaching = [p for p in _URGENT_GRID if own_recall(p) >= URGENT_RECALL_FLOOR]
+    start = max(reaching, default=min(_URGENT_GRID))
+    for p in sorted(q for q in _URGENT_GRID if q >= start):
+        candidate = replace(base, urgent_probability=p)
+        if scores(candidate).urgent_precision >= URGENT_PRECISION_MIN:
+            return candidate
+    return base
 
 
 def score(examples: Sequence[Example], predictions: Sequence[Classification]) -> Scores:

@@ -21,10 +21,12 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 # PREPARED_LIMIT characters of what remains are prepared: a megabyte paste must cost no more
 # than a long letter does.
 RAW_LIMIT = 6_000
-PREPARED_LIMIT = 2_000
-# Only the first ~1.5k characters of normalised text are classified: what decides a complaint
-# is at its start, and the cost of a pathological input stays bounded.
+PREPARED_LIMIT = 5_000
+# The kind and unit are read from the first ~1.5k characters of normalised text: what decides
+# them is at the start. Urgency is looked for further, to ~4.5k: a long letter may come to
+# the emergency only after the introductions. The cost of a pathological input stays bounded.
 TEXT_LIMIT = 1_500
+ALARM_LIMIT = 4_500
 
 URL_TOKEN = "tautan"  # every link becomes this one word, a cue the lexicon can weigh
 MONEY_TOKEN = "uang"  # so does every amount of money: "minta 20rb" reads "minta uang"
@@ -61,9 +63,12 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 # A letter's address line names the addressee, not the matter: "Kepada Yth. Kepala Puskesmas".
+# A longer line that only starts so ("Yth pak, anak saya kejang ditolak di UGD…") is the
+# message itself, written on one line, and stays.
 _SALUTATION = re.compile(
     r"^\s*(?:kepada\s+)?(?:yth|yang terhormat)\b.*$|^\s*dengan hormat\s*,?\s*$", re.IGNORECASE
 )
+_SALUTATION_WORDS = 8
 _NAME_BLOCK_LINES = 4
 _NAME_BLOCK_WIDTH = 60
 
@@ -91,6 +96,15 @@ _MONEY = re.compile(
     r"|\b\d{1,3}(?:\.\d{3}){1,4}\b",
     re.IGNORECASE,
 )
+# A bare number right after a word for paying or asking is an amount in thousands, as
+# people say it: "bayar aja 300 ke dia", "minta 50 buat admin".
+_PAID_NUMBER = re.compile(
+    r"\b((?:bayar|kasih|minta|mintain|dimintai|setor|nyetor|titip|nitip|transfer|tf|tarik|narik|"
+    r"ditarik|nambah|tambah|ongkos)(?:\s+(?:aja|saja|lagi|dulu))?)\s+\d{2,3}\b(?!\s*(?:[.,:]\d|"
+    r"x\b|kali|menit|mnt|jam|hari|minggu|bulan|thn|tahun|orang|org|tablet|butir|biji|ml|mg|cc|"
+    r"%|persen|lembar|pasien|nomor|km|meter|derajat))",
+    re.IGNORECASE,
+)
 # Numbers with separators ("08.15", "3,5"), words (with the apostrophe of "jum'at"), or one
 # punctuation mark.
 _TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|[a-z0-9]+(?:'[a-z]+)?|[.?!;,:]")
@@ -106,11 +120,18 @@ class Normalised:
     # Per token, always three: the word, the word without its clitic (else the word again),
     # its stem (else the word again). Exact cues look at the first two only.
     forms: tuple[tuple[str, str, str], ...]
+    # How many of the tokens are within TEXT_LIMIT, read for kind and unit (None: all); the
+    # rest is read for urgency only.
+    head: int | None = None
+
+    @property
+    def head_end(self) -> int:
+        return len(self.tokens) if self.head is None else self.head
 
     @property
     def text(self) -> str:
-        """The normalised text, tokens separated by single spaces (what the model reads)."""
-        return " ".join(self.tokens)
+        """The normalised head, tokens separated by single spaces (what the model reads)."""
+        return " ".join(self.tokens[: self.head_end])
 
 
 def strip_mail_noise(text: str) -> str:
@@ -126,9 +147,13 @@ def strip_mail_noise(text: str) -> str:
     text = "\n".join(
         line
         for line in text.split("\n")
-        if not line.lstrip().startswith(">") and _SALUTATION.match(line) is None
+        if not line.lstrip().startswith(">") and not _is_salutation(line)
     )
     return _strip_sign_off(text).strip()
+
+
+def _is_salutation(line: str) -> bool:
+    return _SALUTATION.match(line) is not None and len(line.split()) <= _SALUTATION_WORDS
 
 
 def _strip_sign_off(text: str) -> str:
@@ -154,6 +179,7 @@ def prepare(text: str) -> str:
     text = _URL.sub(f" {URL_TOKEN} ", text)
     text = _EMAIL.sub(" ", text)
     text = _MONEY.sub(f" {MONEY_TOKEN} ", text)
+    text = _PAID_NUMBER.sub(rf"\1 {MONEY_TOKEN} ", text)
     text = _CLOCK.sub("jam ", text)
     # NFKD then dropping marks turns "é" into "e" and mathematical bold letters, a spammer
     # favourite, into plain ones.
@@ -359,12 +385,20 @@ def normalise_item(text: str, subject: str | None, speller: Speller) -> Normalis
     return normalise(f"{subject}.\n{text}" if subject else text, speller)
 
 
-def normalise(text: str, speller: Speller, limit: int = TEXT_LIMIT) -> Normalised:
-    """Tokens and match forms of `text` (raw, as the person wrote it)."""
+def normalise(
+    text: str, speller: Speller, limit: int = TEXT_LIMIT, alarm_limit: int = ALARM_LIMIT
+) -> Normalised:
+    """Tokens and match forms of `text` (raw, as the person wrote it): the first `limit`
+    characters' worth as the head, read for everything, up to `alarm_limit` in all."""
     tokens: list[str] = []
-    for raw in tokenise(prepare(text), limit):
+    head: int | None = None
+    used = 0
+    for raw in tokenise(prepare(text), max(limit, alarm_limit)):
+        used += len(raw) + 1  # as `tokenise` counts
+        if head is None and used > limit:
+            head = len(tokens)
         if raw in BOUNDARIES:
             tokens.append(raw)
         else:
             tokens.extend(speller.spell(raw))
-    return Normalised(tuple(tokens), tuple(map(word_forms, tokens)))
+    return Normalised(tuple(tokens), tuple(map(word_forms, tokens)), head)

@@ -5,13 +5,23 @@ The order of decisions, each explained by its reasons:
    or service word is a complaint ("tidak ramah", "belum dilayani"), a negated complaint or
    danger word is cancelled ("tidak lama", "tidak ada pungli"), praise after a wish word is a
    suggestion ("semoga lebih ramah");
-2. urgency: a direct cue (pungli, salah obat, dipukul, meninggal…) or an emergency together
-   with refusal or neglect anywhere in the item. Urgency errs toward recall: a false alarm
-   costs a glance, a missed one can cost a life;
+2. urgency: a direct cue (pungli, salah obat, dipukul, meninggal…); an emergency together
+   with refusal, neglect, a treatment or a complaint anywhere in the item; or two cues that
+   mean danger only together, close to each other in one sentence: a mistake beside a
+   medicine ("obatnya ketuker"), money beside a demand or a free service ("titip 20rb ke
+   satpam", "bayar 20rb padahal gratis", "50rb tanpa kuitansi"), a part of the building in a
+   dangerous state ("plafon mau runtuh"), a touch on a body part ("colek2 pinggang"), and a
+   report made conditional ("kalau saya lapor…", a threat). Benign senses of alarming words
+   ("jadwal jatuh hari", "menolak amplop") mask them first. Urgency errs toward recall: a
+   false alarm costs a glance, a missed one can cost a life;
 3. kind: urgent → keluhan; spam wins when its cues dominate; any real complaint wins over
    praise and questions (mixed praise and complaint is a complaint); then suggestion, question,
    praise by score;
 4. unit: the highest sum of unit cue weights; none → lainnya.
+
+Kind and unit are read from the head of a long text (`Normalised.head`), urgency from all of
+it. A negation is applied to the kind and to urgency apart, so that the many context words
+of the urgency tables ("antri", "tunggu", "suruh") never change how a kind cue is negated.
 """
 
 from __future__ import annotations
@@ -37,11 +47,43 @@ EXPLICIT_SUGGESTION = 1.0
 _MAX_REASONS = 8
 _URGENT_GROUPS = (
     "urgent.langsung",
+    "urgent.kematian",
     "urgent.darurat",
     "urgent.telantar",
     "urgent.tidak_ditangani",
     "urgent.tindakan",
+    "urgent.keliru",
+    "urgent.pungut",
+    "urgent.bahaya",
+    "urgent.sentuh",
+    "urgent.lapor",
 )
+# Cue groups that name a thing, not a quality or an act: a negation reaches over them
+# ("tidak ada karcisnya" is judged by the rules for receipts, not cancelled).
+_INERT = frozenset(
+    {
+        "unit",
+        "urgent.uang",
+        "urgent.bukti",
+        "urgent.aman",
+        "urgent.sarana",
+        "urgent.tubuh",
+        "urgent.bukan",
+    }
+)
+# Two kinds of cue that are urgent together when at most this many words apart in a sentence.
+_NEAR_PAIRS = (
+    ("keliru", "tindakan", 6),  # "obatnya ketuker", "salah ambil botol obat tetes"
+    ("uang", "pungut", 8),  # "minta 50rb", "titip 20rb ke satpam", "bayar 20rb padahal gratis"
+    ("sarana", "bahaya", 8),  # "plafon mau runtuh", "colokan meleleh", "kabel terkelupas"
+    ("sentuh", "tubuh", 4),  # "pegang2 dada", "colek pinggang", "menyentuh bagian tubuh"
+)
+# How far before a receipt word a negation makes it missing ("tidak dikasih kuitansi"), and
+# before a report word a condition makes it a threat ("kalau saya terus protes").
+_LOOK_BACK = 3
+_NEGATING = ("flip", "flip_cancel", "cancel")  # negation modes that deny what follows
+_SENTENCE_ENDS = frozenset(".?!;")
+_YES_NO = frozenset({"tidak", "belum"})  # a message ending on one asks ("buka sabtu gak")
 
 
 @dataclass(frozen=True)
@@ -139,36 +181,44 @@ def _matches(cue: Cue, forms: tuple[tuple[str, str, str], ...], i: int) -> bool:
 def evaluate(norm: Normalised, lexicon: Lexicon) -> Verdict:
     """The rules' verdict on one normalised item."""
     tokens = norm.tokens
-    words = [t for t in tokens if t not in BOUNDARIES]
+    head = norm.head_end  # kind and unit are read from here back; urgency from everywhere
+    words = [t for t in tokens[:head] if t not in BOUNDARIES]
     if not words:
         return _nothing("teks kosong atau tanpa kata", 0.0)
-    hits = find_hits(norm, lexicon)
+    hits = _mask(find_hits(norm, lexicon))
     kind = _Evidence()
     neglect: list[str] = []  # spans of "left untreated" found through negation
-    _apply_negation(tokens, hits, lexicon, kind, neglect)
+    _apply_negation(tokens, head, hits, lexicon, kind, neglect)
 
     def span(hit: _Hit) -> str:
         return " ".join(tokens[hit.start : hit.end])
 
     for hit in hits:
-        if hit.group == "kind" and not hit.cancelled and hit.label != "layanan":
+        if (
+            hit.group == "kind"
+            and not hit.cancelled
+            and hit.label != "layanan"
+            and hit.start < head
+        ):
             kind.add(hit.label, hit.weight, f"'{span(hit)}' → {hit.label}")
 
-    # Complaint words of full weight ("ditolak", "kasar"), as quoted in their reasons.
-    complaints = [r.split(" → ")[0] for w, r in kind.reasons["keluhan"] if w >= STRONG_COMPLAINT]
-    urgent_reasons = _urgency(hits, neglect, complaints, span)
+    _yes_no_ending(tokens, head, kind)
+    # Complaint wording, strongest first, when it adds up to a real complaint.
+    complaints = kind.best("keluhan", 1) if kind.scores["keluhan"] >= STRONG_COMPLAINT else []
+    complaints = [reason.split(" → ")[0] for reason in complaints]
+    urgent_reasons, only_told = _urgency(tokens, hits, neglect, complaints, lexicon, span)
     if not urgent_reasons and _foreign(words, lexicon, kind):
         return _nothing("bukan bahasa Indonesia", 0.05)
 
     units = _Evidence()
     for hit in hits:
-        if hit.group == "unit":
+        if hit.group == "unit" and hit.start < head:
             units.add(
                 hit.label, hit.weight, f"'{span(hit)}' → {hit.label.replace('_', ' ')}", hit.start
             )
 
     label, spam, urgent, kind_reasons = _decide_kind(
-        kind, bool(urgent_reasons), bool(units.scores), lexicon
+        kind, bool(urgent_reasons), only_told, bool(units.scores), lexicon
     )
     # What is not feedback (spam, greetings, tests) concerns no unit.
     unit, unit_conf = _decide_unit(units) if label != "lainnya" else ("lainnya", 0.5)
@@ -192,6 +242,16 @@ def evaluate(norm: Normalised, lexicon: Lexicon) -> Verdict:
     )
 
 
+def _yes_no_ending(tokens: tuple[str, ...], head: int, kind: _Evidence) -> None:
+    """ "poli gigi buka hari sabtu gak", "harus puasa dulu atau tidak": a message that ends
+    on "tidak" or "belum" asks, even without a question mark."""
+    if head < len(tokens):
+        return
+    words = [t for t in tokens if t not in (".", "!")]
+    if len(words) >= 2 and words[-1] in _YES_NO and words[-2] not in BOUNDARIES:
+        kind.add("pertanyaan", 1.5, f"'{words[-2]} {words[-1]}' → pertanyaan", len(words) - 1)
+
+
 def overall_confidence(kind_confidence: float, unit_confidence: float) -> float:
     """One number for the register: the kind matters more than the unit."""
     return round(min(1.0, max(0.0, 0.6 * kind_confidence + 0.4 * unit_confidence)), 3)
@@ -213,6 +273,7 @@ def _nothing(reason: str, confidence: float) -> Verdict:
 
 def _apply_negation(
     tokens: tuple[str, ...],
+    head: int,
     hits: list[_Hit],
     lexicon: Lexicon,
     kind: _Evidence,
@@ -226,48 +287,108 @@ def _apply_negation(
         mode = lexicon.negators.get(token)
         if mode is None:
             continue
-        if mode == "hypothetical" and not _in_question(tokens, i):
-            continue  # "kalau pagi antrinya lama" is a habit, not a supposition
+        if mode == "hypothetical":
+            if not _in_question(tokens, i):
+                continue  # "kalau pagi antrinya lama" is a habit, not a supposition
+            # "kalau malam anak kejang, boleh langsung ke UGD atau harus ke RS?": an emergency
+            # asked about, to the end of the question, is a supposition.
+            _suppose(tokens, i, starts)
         # A phrase that starts with the negator has its own meaning: "tidak manusiawi" is a
         # complaint as it stands; "tidak perlu" is praise, and reaches on ("tidak perlu
         # antri lama").
-        phrases = [h for h in starts[i] if h.end - h.start > 1 and h.group != "unit"]
+        phrases = [h for h in starts[i] if h.end - h.start > 1 and h.group not in _INERT]
         if phrases and not all(h.group == "kind" and h.label == "pujian" for h in phrases):
             continue
         reach_from = max((h.end for h in phrases), default=i + 1)
-        target, fallback = _negation_target(tokens, reach_from - 1, starts, lexicon)
         flips = mode in ("flip", "flip_cancel") and not phrases
-        if target is None:
-            if flips and fallback is not None:
-                words = " ".join(tokens[i : fallback + 1])
-                kind.add("keluhan", 0.75, f"'{words}' → keluhan (negasi)", i)
-            elif flips and i + 1 < len(tokens) and tokens[i + 1] not in BOUNDARIES:
-                # "tidak steril", "belum dibagikan": a negated word the lexicon does not know
-                # still leans toward a complaint, weakly.
-                kind.add("keluhan", 0.5, f"'{token} {tokens[i + 1]}' → keluhan (negasi)", i)
+        # Kind and urgency are negated apart: for the kind, the negation lands on the first
+        # kind cue in reach (or a direct alarm: "tidak ada pungli"), so that context words of
+        # the urgency rules ("tidak perlu ANTRI lama") change nothing; for urgency, on the
+        # first cue of any sort.
+        target, fallback = _negation_target(tokens, reach_from - 1, starts, lexicon, _stops_kind)
+        if i < head:
+            _negate_kind(tokens, i, mode, flips, target, fallback, starts, kind, lexicon)
+        if target is None and fallback is not None and flips:
+            # "bidannya tidak ada", "dokter tidak bisa": nobody there to help.
+            neglect.append(" ".join(tokens[i : fallback + 1]))
+        alarm, _ = _negation_target(tokens, reach_from - 1, starts, lexicon, _stops_any)
+        if alarm is None:
             continue
-        at_target = starts[target]
-        end = max(hit.end for hit in at_target)
-        words = " ".join(tokens[i:end])
-        for hit in at_target:
-            if hit.group == "kind" and hit.label == "saran" and flips:
-                # "tidak diganti", "belum diperbaiki": what should have been done, was not.
+        words = " ".join(tokens[i : max(hit.end for hit in starts[alarm])])
+        for hit in starts[alarm]:
+            if hit.group == "urgent.tidak_ditangani" and flips:
+                neglect.append(words)
+            elif mode in ("flip_cancel", "cancel", "hypothetical") and hit.group in _URGENT_GROUPS:
+                hit.cancelled = True
+
+
+def _negate_kind(
+    tokens: tuple[str, ...],
+    i: int,
+    mode: str,
+    flips: bool,
+    target: int | None,
+    fallback: int | None,
+    starts: dict[int, list[_Hit]],
+    kind: _Evidence,
+    lexicon: Lexicon,
+) -> None:
+    """The negation word at `i`, landing on `target`, applied to the kind evidence."""
+    if flips and i > 0 and lexicon.negators.get(tokens[i - 1]) == "wish":
+        # "biar tidak nunggu lama", "supaya tidak ada lagi": a wish, not a complaint.
+        flips = False
+    if target is None:
+        if flips and fallback is not None:
+            words = " ".join(tokens[i : fallback + 1])
+            kind.add("keluhan", 0.75, f"'{words}' → keluhan (negasi)", i)
+        elif flips and i + 1 < len(tokens) and tokens[i + 1] not in BOUNDARIES:
+            # "tidak steril", "belum dibagikan": a negated word the lexicon does not know
+            # still leans toward a complaint, weakly.
+            kind.add("keluhan", 0.5, f"'{tokens[i]} {tokens[i + 1]}' → keluhan (negasi)", i)
+        return
+    at_target = starts[target]
+    words = " ".join(tokens[i : max(hit.end for hit in at_target)])
+    for hit in at_target:
+        if hit.group != "kind":
+            continue
+        if hit.label == "saran" and flips:
+            # "tidak diganti", "belum diperbaiki": what should have been done, was not.
+            hit.cancelled = True
+            kind.add("keluhan", max(hit.weight, 1.0), f"'{words}' → keluhan (negasi)", i)
+        elif hit.label in ("pujian", "layanan"):
+            if mode == "wish":
+                if hit.label == "pujian":
+                    hit.cancelled = True
+                    kind.add("saran", max(hit.weight, 1.0), f"'{words}' → saran (harapan)", i)
+                    kind.wished += max(hit.weight, 1.0)
+            elif flips:
                 hit.cancelled = True
                 kind.add("keluhan", max(hit.weight, 1.0), f"'{words}' → keluhan (negasi)", i)
-            elif hit.group == "kind" and hit.label in ("pujian", "layanan"):
-                if mode == "wish":
-                    if hit.label == "pujian":
-                        hit.cancelled = True
-                        kind.add("saran", max(hit.weight, 1.0), f"'{words}' → saran (harapan)", i)
-                        kind.wished += max(hit.weight, 1.0)
-                elif flips:
-                    hit.cancelled = True
-                    kind.add("keluhan", max(hit.weight, 1.0), f"'{words}' → keluhan (negasi)", i)
-            elif hit.group == "urgent.tidak_ditangani" and flips:
-                neglect.append(words)
-            elif mode in ("flip_cancel", "cancel", "hypothetical") and (
-                (hit.group == "kind" and hit.label == "keluhan") or hit.group in _URGENT_GROUPS
-            ):
+        elif hit.label == "keluhan" and mode in ("flip_cancel", "cancel", "hypothetical"):
+            hit.cancelled = True
+
+
+def _stops_kind(hit: _Hit) -> bool:
+    return hit.group in ("kind", "urgent.langsung", "urgent.kematian")
+
+
+def _stops_any(hit: _Hit) -> bool:
+    return hit.group not in _INERT
+
+
+# What a supposed emergency is made of: the sign, the refusal, the treatment, the neglect.
+_SUPPOSED = frozenset(
+    {"urgent.darurat", "urgent.telantar", "urgent.tindakan", "urgent.tidak_ditangani"}
+)
+
+
+def _suppose(tokens: tuple[str, ...], i: int, starts: dict[int, list[_Hit]]) -> None:
+    """Cancel the emergency cues from token `i` to the end of its sentence."""
+    for j in range(i + 1, len(tokens)):
+        if tokens[j] in _SENTENCE_ENDS:
+            return
+        for hit in starts.get(j, ()):
+            if hit.group in _SUPPOSED:
                 hit.cancelled = True
 
 
@@ -280,7 +401,11 @@ def _in_question(tokens: tuple[str, ...], i: int) -> bool:
 
 
 def _negation_target(
-    tokens: tuple[str, ...], i: int, starts: dict[int, list[_Hit]], lexicon: Lexicon
+    tokens: tuple[str, ...],
+    i: int,
+    starts: dict[int, list[_Hit]],
+    lexicon: Lexicon,
+    stops: Callable[[_Hit], bool],
 ) -> tuple[int | None, int | None]:
     """Where the negation at `i` lands: the first cue in reach, else a "target" bridge word."""
     budget = lexicon.negation_window
@@ -297,32 +422,116 @@ def _negation_target(
                 fallback = j
             j += 1
             continue
-        if any(hit.group != "unit" for hit in starts.get(j, ())):
+        if any(stops(hit) for hit in starts.get(j, ())):
             return j, fallback
         budget -= 1
         j += 1
     return None, fallback
 
 
+def _mask(hits: list[_Hit]) -> list[_Hit]:
+    """`hits` without the alarm and complaint cues inside a benign phrase ([urgent.bukan]):
+    "jadwal posyandu jatuh hari Senin", "bidan menolak amplop"."""
+    benign = [hit for hit in hits if hit.group == "urgent.bukan"]
+    if not benign:
+        return hits
+
+    def masked(hit: _Hit) -> bool:
+        if not (hit.group.startswith("urgent.") or (hit.group, hit.label) == ("kind", "keluhan")):
+            return False
+        return any(b.start <= hit.start and hit.end <= b.end for b in benign)
+
+    return [hit for hit in hits if hit.group != "urgent.bukan" and not masked(hit)]
+
+
 def _urgency(
-    hits: list[_Hit], neglect: list[str], complaints: list[str], show: Callable[[_Hit], str]
-) -> list[str]:
-    """The reasons an item is urgent (empty: not urgent)."""
-    live = [hit for hit in hits if not hit.cancelled]
-    direct = [hit for hit in live if hit.group == "urgent.langsung"]
-    reasons = list(dict.fromkeys(f"'{show(hit)}'" for hit in direct))
-    emergency = [hit for hit in live if hit.group == "urgent.darurat"]
-    refused = [f"'{show(hit)}'" for hit in live if hit.group == "urgent.telantar"]
+    tokens: tuple[str, ...],
+    hits: list[_Hit],
+    neglect: list[str],
+    complaints: list[str],
+    lexicon: Lexicon,
+    show: Callable[[_Hit], str],
+) -> tuple[list[str], bool]:
+    """The reasons an item is urgent (empty: not urgent), and whether they only tell what
+    happened to a patient (a death, an emergency and its treatment): a thank-you letter tells
+    that too, and is not urgent for it."""
+    live: dict[str, list[_Hit]] = defaultdict(list)
+    for hit in hits:
+        if not hit.cancelled and hit.group.startswith("urgent."):
+            live[hit.group.removeprefix("urgent.")].append(hit)
+    told = [f"'{show(hit)}'" for hit in live["kematian"]]
+    reasons = [f"'{show(hit)}'" for hit in live["langsung"]]
+    emergency = live["darurat"]
+    refused = [f"'{show(hit)}'" for hit in live["telantar"]]
     refused += [f"'{words}'" for words in neglect]
-    treated = [f"'{show(hit)}'" for hit in live if hit.group == "urgent.tindakan"]
+    treated = [f"'{show(hit)}'" for hit in live["tindakan"]]
     if emergency and refused:
         reasons.append(f"'{show(emergency[0])}' + {refused[0]}")
     elif emergency and treated:
-        reasons.append(f"{treated[0]} + '{show(emergency[0])}'")
+        told.append(f"{treated[0]} + '{show(emergency[0])}'")
     elif emergency and complaints:
         # An emergency the writer complains about is urgent however the failure is worded.
         reasons.append(f"'{show(emergency[0])}' + {complaints[0]}")
-    return reasons
+
+    sentence = _sentences(tokens)
+    # A receipt that was not given ("tidak dikasih kuitansi") makes money a demand.
+    demands = live["pungut"] + [
+        hit
+        for hit in live["bukti"]
+        if _preceded_by(tokens, hit.start, lexicon, _NEGATING) is not None
+    ]
+    for first, second, window in _NEAR_PAIRS:
+        partners = demands if second == "pungut" else live[second]
+        pair = _near(live[first], partners, window, sentence)
+        if pair is not None:
+            reasons.append(f"'{show(pair[0])}' + '{show(pair[1])}'")
+    for hit in live["aman"]:
+        # "disuntik tanpa sarung tangan", "alatnya tidak disterilkan".
+        start = _preceded_by(tokens, hit.start, lexicon, _NEGATING)
+        if start is not None:
+            reasons.append(f"'{' '.join(tokens[start : hit.end])}'")
+            break
+    for hit in live["lapor"]:
+        # "kalau saya lapor ke dinas…", said to the writer: a threat, unless asked as a question.
+        start = _preceded_by(tokens, hit.start, lexicon, ("hypothetical",))
+        if start is not None and not _in_question(tokens, hit.start):
+            reasons.append(f"'{' '.join(tokens[start : hit.end])}'")
+            break
+    return list(dict.fromkeys(told + reasons)), bool(told) and not reasons
+
+
+def _sentences(tokens: tuple[str, ...]) -> list[int]:
+    """The sentence number of every token."""
+    out, n = [], 0
+    for token in tokens:
+        out.append(n)
+        if token in _SENTENCE_ENDS:
+            n += 1
+    return out
+
+
+def _near(
+    firsts: list[_Hit], seconds: list[_Hit], window: int, sentence: list[int]
+) -> tuple[_Hit, _Hit] | None:
+    """The first pair of hits at most `window` words apart in one sentence."""
+    for a in firsts:
+        for b in seconds:
+            gap = max(a.start, b.start) - min(a.end, b.end)
+            if gap <= window and sentence[a.start] == sentence[b.start]:
+                return (a, b) if a.start <= b.start else (b, a)
+    return None
+
+
+def _preceded_by(
+    tokens: tuple[str, ...], i: int, lexicon: Lexicon, modes: tuple[str, ...]
+) -> int | None:
+    """Where a negation word of one of `modes` stands a few words before token `i`, if any."""
+    for k in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+        if tokens[k] in BOUNDARIES:
+            return None
+        if lexicon.negators.get(tokens[k]) in modes:
+            return k
+    return None
 
 
 def _foreign(words: list[str], lexicon: Lexicon, kind: _Evidence) -> bool:
@@ -335,13 +544,17 @@ def _foreign(words: list[str], lexicon: Lexicon, kind: _Evidence) -> bool:
 
 
 def _decide_kind(
-    kind: _Evidence, urgent: bool, has_unit: bool, lexicon: Lexicon
+    kind: _Evidence, urgent: bool, only_told: bool, has_unit: bool, lexicon: Lexicon
 ) -> tuple[str, bool, bool, list[str]]:
     """(kind, spam?, still urgent?, reasons) from the kind evidence."""
     s = kind.scores
     complaint, suggestion = s["keluhan"], s["saran"]
     praise, question, spam, other = s["pujian"], s["pertanyaan"], s["spam"], s["lainnya"]
-    if not urgent and spam >= lexicon.spam_min_score and spam > complaint + suggestion + question:
+    rest = complaint + suggestion + question
+    # Spam that happens to use an alarming word ("bayar denda 350rb ke rekening") stays spam
+    # when its own wording clearly dominates.
+    overwhelming = spam >= 2 * lexicon.spam_min_score and spam > 2 * rest
+    if (not urgent or overwhelming) and spam >= lexicon.spam_min_score and spam > rest:
         reasons = [r.replace("→ spam", "→ spam (bukan aduan)") for r in kind.best("spam", 3)]
         return "lainnya", True, False, reasons
     peak = max((weight for weight, _ in kind.reasons["keluhan"]), default=0.0)
@@ -358,8 +571,9 @@ def _decide_kind(
     elif other > max(complaint, suggestion, praise, question):
         label = "lainnya"
     if urgent:
-        if label == "pujian" and complaint == 0:
-            # A thank-you letter may mention a death ("almarhumah"); praise is never urgent.
+        if label == "pujian" and complaint == 0 and only_told:
+            # A thank-you letter may mention a death ("almarhumah") or an emergency and its
+            # treatment: then it is not urgent. Praise beside any other alarm is.
             return label, False, False, kind.best(label, 3)
         explicit_suggestion = suggestion - kind.wished
         if label in ("pertanyaan", "lainnya") or (

@@ -72,6 +72,33 @@ def test_money_links_and_clock_times_become_plain_tokens() -> None:
     assert text("pukul 08.15") == "jam 08.15"
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("bayar aja 300 ke dia", "bayar saja uang ke dia"),
+        ("minta 50 buat admin", "minta uang buat admin"),
+        ("bayar 3 kali", "bayar 3 kali"),
+        ("minta 20 menit lagi", "minta 20 menit lagi"),
+        ("tambah 10 tablet", "tambah 10 tablet"),
+    ],
+)
+def test_a_bare_amount_after_paying_or_asking_is_money(raw: str, expected: str) -> None:
+    # People say "300" for Rp300.000 when they tell what was asked of them.
+    assert text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ndorong njambak ditampol", "mendorong menjambak ditampar"),
+        ("keselek sesek ngos2an", "tersedak sesak terengah engah"),
+        ("mencret brojol nolong", "diare melahirkan menolong"),
+    ],
+)
+def test_slang_for_what_matters_most_becomes_standard(raw: str, expected: str) -> None:
+    assert text(raw) == expected
+
+
 def test_quoted_reply_is_dropped() -> None:
     mail = "Antrian masih lama.\n\nOn Mon, 3 Mar 2025 at 09:12, Puskesmas wrote:\n> ramah sekali"
     assert strip_mail_noise(mail) == "Antrian masih lama."
@@ -116,6 +143,21 @@ def test_a_greeting_at_the_top_is_not_a_sign_off() -> None:
 
 def test_the_address_line_of_a_letter_is_not_content() -> None:
     assert strip_mail_noise("Yth. Kepala Puskesmas,\n\nObat kosong.") == "Obat kosong."
+
+
+def test_a_message_written_on_its_address_line_is_kept() -> None:
+    line = "Yth pak, anak saya kejang di UGD malah disuruh pulang"
+    assert strip_mail_noise(line) == line
+
+
+def test_a_long_text_has_a_head_for_kind_and_unit_and_a_tail_for_urgency() -> None:
+    norm = normalise("antri lama. " * 300, load_lexicon().speller)
+    assert norm.head is not None
+    assert norm.head < len(norm.tokens)
+    assert norm.text == " ".join(norm.tokens[: norm.head])
+    short = normalise("antri lama", load_lexicon().speller)
+    assert short.head is None
+    assert short.text == "antri lama"
 
 
 def test_forms_hold_the_word_the_word_without_clitic_and_its_stem() -> None:
