@@ -64,7 +64,7 @@ def counting(batch):
     return results
 
 runtime.intake.record_mails = counting
-(source,) = runtime.sources()
+source = next(s for s in runtime.sources() if s.name.startswith("imap:"))
 start = time.perf_counter()
 report = source.poll(runtime.intake, lambda: False)  # (b): mailbox → committed entries
 elapsed = time.perf_counter() - start

@@ -82,7 +82,7 @@ class RawItem:
 # Sources whose items are scanned files, not mail: the folder and `aduan scan`.
 SCAN_SOURCES = frozenset({"scans", "scan"})
 # A mail with scans attached and fewer words than this may be a scanner's scan-to-email.
-SCAN_MAIL_MAX_WORDS = 40
+SCAN_MAIL_MAX_WORDS = 20
 
 
 @dataclass(frozen=True)

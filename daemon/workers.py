@@ -44,10 +44,11 @@ class WorkerPool:
         """Start `[fn(x) for x in items]` on the workers and return at once.
 
         Small batches of cheap items (parsing) are not worth the trip: they are computed
-        inline, when asked for. `costly` items (an OCR'd page takes seconds) go to the workers
-        from two on, one at a time, so a slow page does not hold up a whole chunk.
+        inline, when asked for. `costly` items (an OCR'd page) always go to the workers, one at
+        a time, so a slow page does not hold up a whole chunk and the OCR engine's memory stays
+        out of the main process.
         """
-        if self.workers < 2 or len(items) < (2 if costly else MIN_PARALLEL):
+        if self.workers < 2 or (not costly and len(items) < MIN_PARALLEL):
             return Pending(lambda: [fn(item) for item in items])
         if self._executor is None:
             # spawn, not fork: the main process holds database connections and sockets.
