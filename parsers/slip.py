@@ -569,14 +569,7 @@ def _numbers(text: str) -> str:
 def _phone(text: str) -> str | None:
     if not text:
         return None
-    phone = normalise_phone(text)
-    if phone:
-        return phone
-    for candidate in _PHONE_IN_TEXT.finditer(text):
-        phone = normalise_phone(candidate.group())
-        if phone:
-            return phone
-    return None
+    return normalise_phone(text) or _first_phone(_PHONE_IN_TEXT, text)
 
 
 def _email(text: str) -> str | None:
@@ -586,7 +579,12 @@ def _email(text: str) -> str | None:
 
 
 def _mobile_in(text: str) -> str | None:
-    for candidate in _MOBILE_IN_TEXT.finditer(text):
+    return _first_phone(_MOBILE_IN_TEXT, text)
+
+
+def _first_phone(pattern: re.Pattern[str], text: str) -> str | None:
+    """The first stretch of `text` matching `pattern` that is a plausible phone number."""
+    for candidate in pattern.finditer(text):
         phone = normalise_phone(candidate.group())
         if phone:
             return phone
