@@ -505,9 +505,8 @@ def register_correct(
     changes: list[str] = []
     with transaction(runtime.engine) as session:
         if text is not None or reviewed:
-            old = get_entry(session, register_no).text
-            entry = revise_text(session, register_no, text and text.strip(), by, now)
-            if entry.text != old:
+            entry = get_entry(session, register_no)
+            if revise_text(session, entry, text and text.strip(), by, now):
                 changes.append(t("text_changed", c.language))
                 if labels == Correction():
                     reclassify(session, entry, runtime.classifier.classify(entry.text), now)

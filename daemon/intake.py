@@ -49,7 +49,9 @@ from aduan.daemon.slips import (
     is_scan,
     plan_pages,
     read_slip_page,
+    scan_content_type,
     store_scan,
+    stored_scan,
 )
 from aduan.daemon.threads import Mention, Thread, find_thread, record_reply, staff_addresses
 from aduan.daemon.workers import Pending, WorkerPool
@@ -300,7 +302,7 @@ class Intake:
             store_scan(self.store, i.source, i.ref, Path(i.ref).name, i.data, i.received_at)
             for i in items
         ]
-        reads = self._read_scans(files)
+        reads = self._read_scans(list(zip(files, (i.data for i in items), strict=True)))
         results: dict[int, ScanResult] = {}
         readable: list[tuple[int, ScanFile, tuple[SlipPage | PageJob, ...]]] = []
         for index, (item, file) in enumerate(zip(items, files, strict=True)):
@@ -331,7 +333,7 @@ class Intake:
         return [results[index] for index in range(len(items))]
 
     def _read_scans(
-        self, files: Sequence[ScanFile]
+        self, files: Sequence[tuple[ScanFile, bytes]]
     ) -> dict[str, tuple[SlipPage | PageJob, ...] | str]:
         """Each file's pages read on the workers, or why the file cannot be read.
 
@@ -341,11 +343,10 @@ class Intake:
         scans = self.settings.scans
         reads: dict[str, tuple[SlipPage | PageJob, ...] | str] = {}
         jobs: dict[str, list[PageJob]] = {}
-        for file in files:
+        for file, data in files:
             if file.sha256 in reads or file.sha256 in jobs:
                 continue
             try:
-                data = self.store.get(file.sha256)
                 jobs[file.sha256] = plan_pages(
                     file, data, self.store.root, scans.languages, scans.engine, self.classifier
                 )
@@ -375,17 +376,18 @@ class Intake:
 
     def _read_attached_scans(self, prepared: list[_Prepared]) -> list[_Prepared]:
         """Scan-to-email: read the scans a mail carries when it may come from a scanner."""
-        attached: dict[int, list[ScanFile]] = {}
+        attached: dict[int, list[tuple[ScanFile, bytes]]] = {}
         for p in prepared:
             scans = [f for f in p.files if is_scan(f.content_type, f.filename)]
             if scans and p.mail.auto is None and self._may_be_scan_mail(p.mail):
                 attached[p.index] = [self._attached_scan(p.item, f) for f in scans]
         if not attached:
             return prepared
+        every = [scan for scans in attached.values() for scan in scans]
         try:
-            reads = self._read_scans([f for files in attached.values() for f in files])
+            reads = self._read_scans(every)
         except SourceUnavailable as exc:  # mail keeps flowing: registered as mail, reviewed
-            reads = {f.sha256: str(exc) for files in attached.values() for f in files}
+            reads = {f.sha256: str(exc) for f, _ in every}
         out: list[_Prepared] = []
         for p in prepared:
             if p.index not in attached:
@@ -393,7 +395,7 @@ class Intake:
                 continue
             pages: list[tuple[ScanFile, SlipPage | PageJob]] = []
             problems: list[str] = []
-            for file in attached[p.index]:
+            for file, _ in attached[p.index]:
                 read = reads[file.sha256]
                 if isinstance(read, str):
                     problems.append(f"{file.filename}: {read}")
@@ -402,26 +404,30 @@ class Intake:
             out.append(replace(p, slips=tuple(pages), unread="; ".join(problems) or None))
         return out
 
+    def _from_scanner(self, mail: Mail) -> bool:
+        return (mail.sender_address or "").lower() in self.scanners
+
     def _may_be_scan_mail(self, mail: Mail) -> bool:
-        sender = (mail.sender_address or "").lower()
-        return sender in self.scanners or len(mail.text.split()) < SCAN_MAIL_MAX_WORDS
+        return self._from_scanner(mail) or len(mail.text.split()) < SCAN_MAIL_MAX_WORDS
 
     def _is_scan_mail(self, p: _Prepared) -> bool:
         """Registered as its slips, not as one mail: it comes from a configured scanner, or
         a page of it is a printed slip form (a photo of a broken tap stays a mail)."""
         if not p.slips or p.unread is not None:
             return False
-        if (p.mail.sender_address or "").lower() in self.scanners:
+        if self._from_scanner(p.mail):
             return True
         return any(
             isinstance(page, PageJob) or (page.slip is not None and page.slip.form)
             for _, page in p.slips
         )
 
-    def _attached_scan(self, item: RawItem, stored: StoredFile) -> ScanFile:
+    def _attached_scan(self, item: RawItem, stored: StoredFile) -> tuple[ScanFile, bytes]:
+        """An attachment as a scan, typed by its bytes (the mail's word for it may be wrong)."""
         data = self.store.get(stored.sha256)
-        ref = f"{item.ref}/{stored.filename}"
-        return store_scan(self.store, item.source, ref, stored.filename, data, item.received_at)
+        typed = replace(stored, content_type=scan_content_type(data))
+        scan = stored_scan(typed, item.source, f"{item.ref}/{stored.filename}", item.received_at)
+        return scan, data
 
     def retry_quarantined(
         self, quarantine_id: int, *, max_bytes: int | None = None

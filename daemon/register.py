@@ -225,14 +225,12 @@ def correct_entry(
     return changes
 
 
-def revise_text(
-    session: Session, register_no: str, text: str | None, by: str, now: datetime
-) -> Entry:
+def revise_text(session: Session, entry: Entry, text: str | None, by: str, now: datetime) -> bool:
     """A person checked what the machine read (OCR): their text replaces it, and the review
-    is done. The history keeps both versions."""
-    entry = get_entry(session, register_no)
+    is done. The history keeps both versions. Returns whether the text changed."""
     assert entry.id is not None
-    if text is not None and text != entry.text:
+    changed = text is not None and text != entry.text
+    if text is not None and changed:
         detail = f"sebelumnya:\n{entry.text}\n\nmenjadi:\n{text}"
         add_event(session, entry.id, now, "text_corrected", by, detail)
         entry.text = text
@@ -240,7 +238,7 @@ def revise_text(
         add_event(session, entry.id, now, "reviewed", by, entry.review_reason)
         entry.review_reason = None
     session.add(entry)
-    return entry
+    return changed
 
 
 def reclassify(session: Session, entry: Entry, result: Classification, now: datetime) -> None:

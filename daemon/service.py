@@ -236,7 +236,7 @@ class Service:
         self._idle_stop = threading.Event()
         mailbox = settings.mailbox
         idle = mailbox is not None and mailbox.idle
-        if mailbox is not None and mailbox.idle:
+        if idle:
             threading.Thread(
                 target=watch,
                 args=(mailbox, self._mail_arrived, self._idle_stop),

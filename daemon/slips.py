@@ -63,9 +63,20 @@ def store_scan(
     store: FileStore, source: str, ref: str, filename: str, data: bytes, received_at: datetime
 ) -> ScanFile:
     """Keep the file (whatever it holds: a bad one is quarantined from the store)."""
-    kind = scan_kind(data)
-    content_type = CONTENT_TYPES.get(kind or "", "application/octet-stream")
-    return ScanFile(source, ref, store.put(data), filename, content_type, len(data), received_at)
+    stored = StoredFile(store.put(data), filename, scan_content_type(data), len(data))
+    return stored_scan(stored, source, ref, received_at)
+
+
+def stored_scan(stored: StoredFile, source: str, ref: str, received_at: datetime) -> ScanFile:
+    """A file already in the store (a mail's attachment) as a scan."""
+    return ScanFile(
+        source, ref, stored.sha256, stored.filename, stored.content_type, stored.size, received_at
+    )
+
+
+def scan_content_type(data: bytes) -> str:
+    """From the file's first bytes, never its name."""
+    return CONTENT_TYPES.get(scan_kind(data) or "", "application/octet-stream")
 
 
 def is_scan(content_type: str, filename: str) -> bool:
