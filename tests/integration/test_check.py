@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import sqlite3
 import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers.dovecot import ImapAccount
+from tests.servers.tls import make_certificate
 from tests.support import aduan, write_config
 
 
@@ -39,12 +39,7 @@ def test_missing_folder_says_which(
 def tls_server_for_another_name(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     """A TLS server on 127.0.0.1 whose certificate names mail.example.org only."""
     cert, key = tmp_path / "other.pem", tmp_path / "other.key"
-    command = [
-        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        "-subj", "/CN=mail.example.org", "-addext", "subjectAltName=DNS:mail.example.org",
-        "-keyout", str(key), "-out", str(cert),
-    ]  # fmt: skip
-    subprocess.run(command, check=True, capture_output=True)
+    make_certificate(cert, key, names=("mail.example.org",))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     listener = socket.create_server(("127.0.0.1", 0))

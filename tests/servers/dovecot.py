@@ -43,6 +43,7 @@ from pathlib import Path
 from imapclient import IMAPClient
 
 from tests.servers.net import LOOPBACK, LoopbackServer, free_ports
+from tests.servers.tls import make_certificate
 
 DOVECOT_BINARY = Path("/usr/sbin/dovecot")
 DOVEADM_BINARY = Path("/usr/bin/doveadm")
@@ -337,22 +338,7 @@ class Dovecot(LoopbackServer):
         self.conf_path.write_text(self._config(), encoding="utf-8")
 
     def _make_certificate(self) -> None:
-        # keyUsage/extendedKeyUsage keep the certificate acceptable to
-        # stricter verifiers (Python 3.13 turns on VERIFY_X509_STRICT).
-        cmd = [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-            "-days", "30",
-            "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
-            "-addext", "extendedKeyUsage=serverAuth",
-            "-keyout", str(self.key_file),
-            "-out", str(self.ca_file),
-        ]  # fmt: skip
-        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise DovecotError(f"openssl req failed: {result.stderr.strip()}")
-        self.key_file.chmod(0o600)
+        make_certificate(self.ca_file, self.key_file)
 
     def _config(self) -> str:
         mail_user = pwd.getpwuid(self._mail_uid).pw_name

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import ssl
-import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from tests.servers.net import LOOPBACK, LoopbackServer, free_ports
+from tests.servers.tls import make_certificate
 
 # aiosmtpd logs every envelope address at INFO and a deprecation of its own at WARNING.
 _AIOSMTPD_LOG_LEVEL = logging.ERROR
@@ -60,25 +60,6 @@ class Received:
         parsed = BytesParser(policy=policy.default).parsebytes(self.content)
         assert isinstance(parsed, EmailMessage)
         return parsed
-
-
-def make_certificate(cert_file: Path, key_file: Path) -> None:
-    """A self-signed certificate for localhost and 127.0.0.1 (as tests/servers/dovecot.py)."""
-    # keyUsage/extendedKeyUsage keep it acceptable to strict verifiers (VERIFY_X509_STRICT).
-    cmd = [
-        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-        "-days", "30",
-        "-subj", "/CN=localhost",
-        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
-        "-addext", "extendedKeyUsage=serverAuth",
-        "-keyout", str(key_file),
-        "-out", str(cert_file),
-    ]  # fmt: skip
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SmtpServerError(f"openssl req failed: {result.stderr.strip()}")
-    key_file.chmod(0o600)
 
 
 class _Handler:
