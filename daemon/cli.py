@@ -6,21 +6,28 @@ One handler turns an `AduanError` into its exit code and a one-line message on s
 from __future__ import annotations
 
 import faulthandler
-import json
 import sys
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
+from aduan.daemon.cli_common import (
+    JSON_OPT,
+    Context,
+    ctx_of,
+    parse_date,
+    print_json,
+    runtime_of,
+)
+from aduan.daemon.cli_reports import board, export_app, import_files, report_app
 from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable, UsageError
 from aduan.daemon.logs import setup_logging
 from aduan.daemon.messages import t
 
 if TYPE_CHECKING:  # `aduan --help` must start fast: pydantic and the rest load when used
-    from aduan.daemon.config import Settings
+    pass
 
 app = typer.Typer(
     help="aduan: register complaints from mail and suggestion-box slips (Puskesmas).",
@@ -36,6 +43,10 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(register_app, name="register")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(db_app, name="db")
+app.add_typer(report_app, name="report")
+app.add_typer(export_app, name="export")
+app.command("board")(board)
+app.command("import")(import_files)
 
 MANUAL_CHANNELS = (
     "sms",
@@ -47,39 +58,6 @@ MANUAL_CHANNELS = (
     "kotak_saran",
     "email",
 )
-
-
-@dataclass
-class Context:
-    config: Path | None
-    json: bool
-    lang: str | None
-    log_level: str
-    _settings: Settings | None = None
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = self.load()
-        return self._settings
-
-    def load(self) -> Settings:
-        from aduan.daemon.config import load_settings
-
-        return load_settings(self.config)
-
-    @property
-    def language(self) -> str:
-        return self.lang or self.settings.facility.language
-
-
-def _ctx(ctx: typer.Context) -> Context:
-    obj = ctx.find_root().obj
-    assert isinstance(obj, Context)
-    return obj
-
-
-JsonOpt = typer.Option(False, "--json", help="Print data as JSON.")
 
 
 @app.callback()
@@ -103,16 +81,6 @@ def main_options(
     setup_logging(log_level, log_format)
 
 
-def _runtime(c: Context) -> Any:
-    from aduan.daemon.runtime import Runtime
-
-    return Runtime.open(c.settings)
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
 @app.command()
 def run(
     ctx: typer.Context,
@@ -121,8 +89,8 @@ def run(
     """Run the service in the foreground (until SIGTERM/Ctrl-C), or one pass with --once."""
     from aduan.daemon.service import Service, run_pass
 
-    c = _ctx(ctx)
-    runtime = _runtime(c)
+    c = ctx_of(ctx)
+    runtime = runtime_of(c)
     if once:
         result = run_pass(runtime)
         counts: dict[str, int] = {}
@@ -156,18 +124,18 @@ def run(
 
 
 @app.command()
-def status(ctx: typer.Context, json_: bool = JsonOpt) -> None:
+def status(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
     """Health: sources, register, quarantine, outbox."""
     from aduan.daemon.clock import utc_now
     from aduan.daemon.database import open_database
     from aduan.daemon.status import collect_status
 
-    c = _ctx(ctx)
+    c = ctx_of(ctx)
     engine = open_database(c.settings)  # not the whole runtime: status must answer fast
     st = collect_status(engine, utc_now())
     tz = c.settings.facility.tz
     if json_ or c.json:
-        _print_json(st.as_json(tz))
+        print_json(st.as_json(tz))
         return
     lang = c.language
 
@@ -214,7 +182,7 @@ def scan(
     from aduan.daemon.intake import RawItem
     from aduan.daemon.processed import Outcome
 
-    c = _ctx(ctx)
+    c = ctx_of(ctx)
     items = []
     for path in files:
         try:
@@ -228,10 +196,10 @@ def scan(
             )
         except OSError as exc:
             raise UsageError(f"{path} cannot be read ({exc.strerror}); check the path") from exc
-    runtime = _runtime(c)
+    runtime = runtime_of(c)
     results = runtime.intake.take_scans(items)
     if c.json:
-        _print_json(
+        print_json(
             [
                 {"file": str(p), "outcome": r.outcome.value, "register_nos": list(r.register_nos)}
                 | ({"reason": r.reason} if r.reason else {})
@@ -258,15 +226,15 @@ def scan(
 
 
 @app.command()
-def review(ctx: typer.Context, json_: bool = JsonOpt) -> None:
+def review(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
     """Entries a person must check (doubtful OCR), with the images to look at."""
     from sqlmodel import Session, col, select
 
     from aduan.daemon.register import entry_json
     from aduan.models.tables import Entry
 
-    c = _ctx(ctx)
-    runtime = _runtime(c)
+    c = ctx_of(ctx)
+    runtime = runtime_of(c)
     tz = c.settings.facility.tz
     with Session(runtime.engine) as session:
         rows = session.exec(
@@ -276,7 +244,7 @@ def review(ctx: typer.Context, json_: bool = JsonOpt) -> None:
         ).all()
         entries = [entry_json(session, e, tz, events=False) for e in rows]
     if json_ or c.json:
-        _print_json(entries)
+        print_json(entries)
         return
     if not entries:
         typer.echo(t("no_review", c.language))
@@ -290,22 +258,10 @@ def review(ctx: typer.Context, json_: bool = JsonOpt) -> None:
         typer.echo(t("review_hint", c.language))
 
 
-def _parse_date(value: str, tz: Any, option: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise UsageError(
-            f"{option} {value!r} is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM"
-        ) from None
-    if isinstance(parsed, datetime) and parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
-    return parsed
-
-
 @register_app.command("list")
 def register_list(
     ctx: typer.Context,
-    json_: bool = JsonOpt,
+    json_: bool = JSON_OPT,
     status_: str | None = typer.Option(None, "--status", help="Only entries with this status."),
     since: str | None = typer.Option(None, "--since", help="Received on or after DATE."),
     overdue: bool = typer.Option(False, "--overdue", help="Only open entries past a due date."),
@@ -316,12 +272,12 @@ def register_list(
 
     from aduan.daemon.register import entry_json, list_entries
 
-    c = _ctx(ctx)
-    runtime = _runtime(c)
+    c = ctx_of(ctx)
+    runtime = runtime_of(c)
     tz = c.settings.facility.tz
     since_at = None
     if since is not None:
-        since_at = _parse_date(since, tz, "--since")
+        since_at = parse_date(since, tz, "--since")
         if len(since) == 10:
             since_at = datetime.combine(date.fromisoformat(since), time(0), tz)
     with Session(runtime.engine) as session:
@@ -333,7 +289,7 @@ def register_list(
             limit=limit,
         )
         if json_ or c.json:
-            _print_json([entry_json(session, e, tz) for e in entries])
+            print_json([entry_json(session, e, tz) for e in entries])
             return
         if not entries:
             typer.echo(t("no_entries", c.language))
@@ -346,19 +302,19 @@ def register_list(
 
 @register_app.command("show")
 def register_show(
-    ctx: typer.Context, register_no: str = typer.Argument(..., metavar="NO"), json_: bool = JsonOpt
+    ctx: typer.Context, register_no: str = typer.Argument(..., metavar="NO"), json_: bool = JSON_OPT
 ) -> None:
     """One entry with its events."""
     from sqlmodel import Session
 
     from aduan.daemon.register import entry_json, get_entry
 
-    c = _ctx(ctx)
-    runtime = _runtime(c)
+    c = ctx_of(ctx)
+    runtime = runtime_of(c)
     with Session(runtime.engine) as session:
         data = entry_json(session, get_entry(session, register_no), c.settings.facility.tz)
     if json_ or c.json:
-        _print_json(data)
+        print_json(data)
         return
     typer.echo(_describe_entry(data, c.language))
 
@@ -426,16 +382,16 @@ def register_add(
     from aduan.daemon.intake import ManualItem
     from aduan.daemon.processed import Outcome
 
-    c = _ctx(ctx)
+    c = ctx_of(ctx)
     if channel not in MANUAL_CHANNELS:
         raise UsageError(
             f"--channel {channel!r} is not known; use one of: {', '.join(MANUAL_CHANNELS)}"
         )
     if not text.strip():
         raise UsageError("--text is empty; write what the complainant said")
-    runtime = _runtime(c)
+    runtime = runtime_of(c)
     at = (
-        _parse_date(received_at, c.settings.facility.tz, "--received-at")
+        parse_date(received_at, c.settings.facility.tz, "--received-at")
         if received_at
         else runtime.clock()
     )
@@ -452,7 +408,7 @@ def register_add(
     )
     key = "registered" if result.outcome is Outcome.REGISTERED else "duplicate"
     if c.json:
-        _print_json({"register_no": result.register_no, "outcome": result.outcome.value})
+        print_json({"register_no": result.register_no, "outcome": result.outcome.value})
     else:
         typer.echo(t(key, c.language, no=result.register_no))
 
@@ -487,7 +443,7 @@ def register_correct(
     from aduan.models.db import transaction
     from aduan.models.tables import KINDS
 
-    c = _ctx(ctx)
+    c = ctx_of(ctx)
     labels = Correction(kind, unit, urgent)
     if labels == Correction() and text is None and not reviewed:
         raise UsageError(
@@ -497,7 +453,7 @@ def register_correct(
         raise UsageError("--text is empty; write what the slip says")
     if kind is not None and kind not in KINDS:
         raise UsageError(f"--kind {kind!r} is not known; use one of: {', '.join(KINDS)}")
-    runtime = _runtime(c)
+    runtime = runtime_of(c)
     units = runtime.classifier.units
     if unit is not None and unit not in units:
         raise UsageError(f"--unit {unit!r} is not known; use one of: {', '.join(units)}")
@@ -526,36 +482,56 @@ def register_update(
         None, "--response", help="The answer; mailed to a reporter who wrote by mail."
     ),
     rtl: str | None = typer.Option(None, "--rtl", help="The follow-up plan (RTL)."),
-    note: str | None = typer.Option(None, "--note", help="An internal note."),
+    note: str | None = typer.Option(
+        None, "--note", help="An internal note (with --escalate: why it is referred)."
+    ),
+    escalate: str | None = typer.Option(
+        None,
+        "--escalate",
+        help="dinkes: refer it to the district health office ([escalation] dinkes), by mail.",
+    ),
     by: str = typer.Option("staf", "--by", help="Who records it (audit trail)."),
 ) -> None:
-    """Record progress: status, follow-up plan (RTL), the answer, a note."""
-    from aduan.daemon.register import Update, update_entry
+    """Record progress: status, follow-up plan (RTL), the answer, a note, a referral."""
+    from aduan.daemon.register import Update, get_entry, update_entry
     from aduan.models.db import transaction
 
-    c = _ctx(ctx)
-    update = Update(status_, response, rtl, note)
-    if update == Update():
-        raise UsageError("nothing to update; give --status, --response, --rtl or --note")
-    runtime = _runtime(c)
+    c = ctx_of(ctx)
+    if escalate not in (None, "dinkes"):
+        raise UsageError(f"--escalate {escalate!r}: the one referral known is 'dinkes'")
+    update = Update(status_, response, rtl, None if escalate else note)
+    if update == Update() and escalate is None:
+        raise UsageError(
+            "nothing to update; give --status, --response, --rtl, --note or --escalate dinkes"
+        )
+    runtime = runtime_of(c)
     now = runtime.clock()
+    referral = 0
     with transaction(runtime.engine) as session:
-        entry = update_entry(session, register_no, update, by, now)
+        entry = (
+            update_entry(session, register_no, update, by, now)
+            if update != Update()
+            else get_entry(session, register_no)
+        )
         mailed = response is not None and runtime.escalator.send_answer(session, entry, now)
+        if escalate:
+            referral = runtime.escalator.refer_to_dinkes(session, entry, note, by, now)
     typer.echo(t("updated", c.language, no=register_no, status=entry.status))
     if mailed:
         typer.echo(t("answer_queued", c.language))
+    if referral:
+        typer.echo(t("dinkes_queued", c.language, n=referral))
 
 
 @quarantine_app.command("list")
-def quarantine_list(ctx: typer.Context, json_: bool = JsonOpt) -> None:
+def quarantine_list(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
     """Inputs that could not be processed, with the reason."""
     from sqlmodel import Session, col, select
 
     from aduan.models.tables import QuarantineItem
 
-    c = _ctx(ctx)
-    runtime = _runtime(c)
+    c = ctx_of(ctx)
+    runtime = runtime_of(c)
     tz = c.settings.facility.tz
     with Session(runtime.engine) as session:
         rows = list(
@@ -580,7 +556,7 @@ def quarantine_list(ctx: typer.Context, json_: bool = JsonOpt) -> None:
         for r in rows
     ]
     if json_ or c.json:
-        _print_json(items)
+        print_json(items)
         return
     if not items:
         typer.echo(t("no_quarantine", c.language))
@@ -597,8 +573,8 @@ def quarantine_retry(ctx: typer.Context, item_id: int = typer.Argument(..., meta
     from aduan.daemon.processed import Outcome
     from aduan.models.tables import QuarantineItem
 
-    c = _ctx(ctx)
-    runtime = _runtime(c)
+    c = ctx_of(ctx)
+    runtime = runtime_of(c)
     max_bytes = c.settings.mailbox.max_message_bytes if c.settings.mailbox else None
     result = runtime.intake.retry_quarantined(item_id, max_bytes=max_bytes)
     if result.outcome is Outcome.QUARANTINED:
@@ -618,12 +594,12 @@ def classify(
     ctx: typer.Context,
     text: str = typer.Argument(..., help="The text to classify."),
     subject: str | None = typer.Option(None, "--subject", help="A mail subject, if any."),
-    json_: bool = JsonOpt,
+    json_: bool = JSON_OPT,
 ) -> None:
     """What the classifier says about a text, with its reasons."""
     from aduan.daemon.learning import current_spec
 
-    c = _ctx(ctx)
+    c = ctx_of(ctx)
     result = current_spec(c.settings).classify(text, subject)
     data = {
         "kind": result.kind,
@@ -634,7 +610,7 @@ def classify(
         "spam": result.spam,
     }
     if json_ or c.json:
-        _print_json(data)
+        print_json(data)
         return
     urgency = t("urgent" if result.urgent else "not_urgent", c.language)
     typer.echo(
@@ -652,14 +628,14 @@ def classify(
 
 
 @app.command()
-def train(ctx: typer.Context, json_: bool = JsonOpt) -> None:
+def train(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
     """Retrain the classifier on staff corrections; keep the model only if it beats the rules."""
     from sqlmodel import Session
 
     from aduan.daemon.learning import retrain
 
-    c = _ctx(ctx)
-    runtime = _runtime(c)
+    c = ctx_of(ctx)
+    runtime = runtime_of(c)
     with Session(runtime.engine) as session:
         result = retrain(session, c.settings, runtime.clock())
     scores = {
@@ -670,7 +646,7 @@ def train(ctx: typer.Context, json_: bool = JsonOpt) -> None:
         "version": result.model.meta.version if result.model else None,
     }
     if json_ or c.json:
-        _print_json(scores)
+        print_json(scores)
         return
     key = "train_kept" if result.kept else "train_not_kept"
     typer.echo(t(key, c.language, **scores))
@@ -681,7 +657,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     """Apply schema migrations."""
     from aduan.models import db
 
-    c = _ctx(ctx)
+    c = ctx_of(ctx)
     engine = db.make_engine(c.settings.database.url)
     try:
         before, after = db.upgrade(engine)
@@ -695,7 +671,7 @@ def check(ctx: typer.Context) -> None:
     """Validate the config and reach every server; say what is wrong and how to fix it."""
     from aduan.daemon.check import run_checks
 
-    c = _ctx(ctx)
+    c = ctx_of(ctx)
     worst = ExitCode.OK
     for result in run_checks(c.settings, c.language):
         if result.ok is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -153,6 +154,8 @@ class Escalation(_Section):
     remind_answer_hours: Annotated[int, Field(ge=0)] = 12  # before due.answer; 0: no reminder
     remind_resolve_days: Annotated[int, Field(ge=0)] = 7  # before due.resolve; 0: no reminder
     templates: Path | None = None  # a folder whose *.j2 files replace the built-in templates
+    # The district health office (Dinas Kesehatan): what cannot be solved locally goes there.
+    dinkes: list[str] = []
 
 
 class Classification(_Section):
@@ -164,6 +167,25 @@ class Deadlines(_Section):
     forward: Annotated[int, Field(ge=1)] = 48
     answer_electronic: Annotated[int, Field(ge=1)] = 72
     resolve_days: Annotated[int, Field(ge=1)] = 60
+
+
+Format = Literal["html", "pdf", "csv", "xlsx"]
+
+
+class Reports(_Section):
+    """Recaps and the public notice board: where they are written and when the service
+    makes them. Times are the facility's."""
+
+    dir: Path = Path("var/laporan")
+    formats: list[Format] = ["html", "pdf", "csv", "xlsx"]
+    monthly_day: Annotated[int, Field(ge=0, le=28)] = 1  # 0: the service makes none
+    monthly_time: ClockTime = "07:00"
+    semester_months: list[Annotated[int, Field(ge=1, le=12)]] = [1, 7]
+    weekly_day: Weekday | Literal[""] = "senin"  # the WhatsApp/SMS recap; "": none
+    weekly_time: ClockTime = "07:00"
+    board_every_days: Annotated[int, Field(ge=0)] = 14  # 0: the service makes no board
+    board_first: date = date(2026, 1, 5)  # boards fall on this day and every N days after
+    board_time: ClockTime = "07:00"
 
 
 class Storage(_Section):
@@ -182,6 +204,7 @@ class Settings(_Section):
     escalation: Escalation = Escalation()
     classification: Classification = Classification()
     deadlines: Deadlines = Deadlines()
+    reports: Reports = Reports()
     storage: Storage = Storage()
     source: str = "bawaan"  # where the settings came from, for messages; not a TOML key
 
@@ -282,6 +305,7 @@ def _anchor(settings: Settings, base: Path) -> Settings:
             }
         ),
         "storage": settings.storage.model_copy(update={"path": fix(settings.storage.path)}),
+        "reports": settings.reports.model_copy(update={"dir": fix(settings.reports.dir)}),
         "escalation": settings.escalation.model_copy(
             update={"templates": fix_opt(settings.escalation.templates)}
         ),

@@ -9,22 +9,26 @@ crashed pass is repeated; `tick` can run as often as it likes.
 from __future__ import annotations
 
 import logging
+import mimetypes
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, func, insert
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from aduan.daemon.config import WEEKDAYS, Settings
+from aduan.daemon.errors import UsageError
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.letters import Letter, Letters
 from aduan.daemon.outbox import enqueue, new_message
 from aduan.daemon.register import DAEMON, add_event, overdue, overdue_deadlines
 from aduan.models.tables import OPEN_STATUSES, Entry, EntryFile, OutboxEntry, OutboxMessage
+from aduan.parsers.scrub import scrub
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,7 @@ ANSWER = "jawaban"
 REPLY_NOTICE = "balasan"
 REMINDER = "pengingat"
 OVERDUE = "terlambat"
+DINKES = "dinkes"
 # Delivering one of these is what forwards its entries to the quality team.
 FORWARDING = frozenset({ESCALATION, URGENT, DIGEST})
 
@@ -94,6 +99,74 @@ class Escalator:
             in_reply_to=_mail_id(entry),
         )
         return self._queue(session, message, ANSWER, [entry], now)
+
+    def refer_to_dinkes(
+        self, session: Session, entry: Entry, reason: str | None, by: str, now: datetime
+    ) -> int:
+        """Mail `entry` to the district health office and record it; the referral's number
+        (1 for the first). The office needs the problem, not the person: no identity, and
+        personal data in the text masked."""
+        if not self.cfg.dinkes:
+            raise UsageError(
+                "no district health office address: set [escalation] dinkes in the config"
+            )
+        assert entry.id is not None
+        earlier = session.exec(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.entry_id == entry.id, OutboxMessage.purpose == DINKES)
+        ).one()
+        number = int(earlier) + 1
+        names = [entry.reporter_name] if entry.reporter_name else []
+        text = scrub(entry.text, names)
+        context = {**self._context(entry), "internal": False, "headline": _shorten(text)}
+        letter = self.letters.render("dinkes", self.lang, text=text, reason=reason, **context)
+        mid = self._message_id(DINKES, entry.register_no, str(number))
+        self._queue(session, self._message(self.cfg.dinkes, letter, mid), DINKES, [entry], now)
+        detail = f"ke Dinas Kesehatan {mid}" + (f": {reason}" if reason else "")
+        add_event(session, entry.id, now, "escalated", by, detail)
+        return number
+
+    def send_files(
+        self,
+        session: Session,
+        purpose: str,
+        key: str,
+        *,
+        title: str,
+        summary: Sequence[str],
+        files: Sequence[Path],
+        to_head: bool,
+        now: datetime,
+    ) -> bool:
+        """Mail a recap or a board with its files attached, to the quality team (and the head
+        when `to_head`). False when nobody is configured to receive it."""
+        recipients = _unique([*(self.cfg.head if to_head else []), *self.cfg.quality_team])
+        if not recipients:
+            return False
+        earlier = session.exec(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(col(OutboxMessage.message_id).like(f"<{purpose}.{key}.%"))
+        ).one()
+        letter = self.letters.render(
+            "laporan",
+            self.lang,
+            title=title,
+            summary=list(summary),
+            files=[f.name for f in files],
+            to_head=to_head,
+            **self._common(now),
+        )
+        mid = self._message_id(purpose, key, str(int(earlier) + 1))
+        message = self._message(recipients, letter, mid)
+        for path in files:
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            maintype, _, subtype = content_type.partition("/")
+            message.add_attachment(
+                path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
+            )
+        return self._queue(session, message, purpose, [], now)
 
     def notify_reply(
         self,
@@ -407,7 +480,11 @@ def _mail_id(entry: Entry) -> str | None:
 
 
 def _headline(entry: Entry) -> str:
-    text = " ".join((entry.subject or entry.text).split())
+    return _shorten(entry.subject or entry.text)
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
     return text if len(text) <= _HEADLINE_CHARS else text[: _HEADLINE_CHARS - 1] + "…"
 
 

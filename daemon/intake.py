@@ -35,7 +35,6 @@ from aduan.daemon.register import (
     StoredFile,
     add_event,
     create_entries,
-    create_entry,
     load_entries,
 )
 from aduan.daemon.slips import (
@@ -99,7 +98,8 @@ def mail_source_id(mail: Mail, raw: bytes) -> str:
 
 @dataclass(frozen=True)
 class ManualItem:
-    """A complaint typed in by staff for a channel the daemon does not read (SMS, phone…)."""
+    """A complaint that reaches the register through staff, for a channel the daemon does
+    not read (SMS, phone…): typed in, or imported from a chat export or a log file."""
 
     channel: str
     text: str
@@ -108,6 +108,20 @@ class ManualItem:
     contact: str | None = None
     address: str | None = None
     by: str = "staf"
+    # Imports: one key per message the entry is made of, so that a message is registered
+    # once however often its file is imported. Typed-in entries: none, the content decides.
+    keys: tuple[str, ...] = ()
+    source_id: str | None = None
+    notes: tuple[tuple[str, str], ...] = ()
+
+    def dedupe_keys(self) -> tuple[str, ...]:
+        if self.keys:
+            return self.keys
+        fields = (self.channel, self.text, self.name, self.contact, self.address)
+        digest = hashlib.sha256(
+            repr((*fields, self.received_at.isoformat())).encode("utf-8")
+        ).hexdigest()
+        return ("manual:" + digest,)
 
 
 @dataclass(frozen=True)
@@ -471,40 +485,63 @@ class Intake:
 
     def take_manual(self, item: ManualItem) -> IntakeResult:
         """Register a manual entry; the same entry typed twice is recognised, not doubled."""
-        fields = (item.channel, item.text, item.name, item.contact, item.address)
-        digest = hashlib.sha256(
-            repr((*fields, item.received_at.isoformat())).encode("utf-8")
-        ).hexdigest()
-        key, source_id = "manual:" + digest, f"manual:{item.by}:{digest[:16]}"
+        return self.take_manuals([item], "manual")[0]
+
+    def take_manuals(self, items: Sequence[ManualItem], source: str) -> list[IntakeResult]:
+        """Register staff-entered items in one transaction. An item any of whose keys was
+        registered before is that entry's duplicate: a message is never registered twice."""
         now = self.clock()
 
-        def record() -> IntakeResult:
+        def record() -> list[IntakeResult]:
+            results: list[IntakeResult] = []
             with transaction(self.engine) as session:
-                done = registered_keys(session, {key})
-                if key in done:
-                    return IntakeResult(Outcome.DUPLICATE, done[key])
-                draft = EntryDraft(
-                    received_at=item.received_at,
-                    channel=item.channel,
-                    source_id=source_id,
-                    text=item.text,
-                    classification=self.classifier.classify(item.text),
-                    reporter_name=item.name,
-                    reporter_contact=item.contact,
-                    reporter_address=item.address,
-                    notes=(("entered", f"dicatat manual oleh {item.by}"),),
+                done = registered_keys(session, {k for i in items for k in i.dedupe_keys()})
+                fresh: list[ManualItem] = []
+                for item in items:
+                    earlier = [done[k] for k in item.dedupe_keys() if k in done]
+                    if earlier:
+                        results.append(IntakeResult(Outcome.DUPLICATE, earlier[0]))
+                    else:
+                        results.append(IntakeResult(Outcome.REGISTERED))
+                        fresh.append(item)
+                drafts = [self._manual_draft(item) for item in fresh]
+                created = create_entries(session, self.settings, drafts, now)
+                self.escalator.on_registered(session, load_entries(session, created), now)
+                rows = [
+                    processed_row(source, key, entry.source_id, Outcome.REGISTERED, entry.id, now)
+                    for item, entry in zip(fresh, created, strict=True)
+                    for key in item.dedupe_keys()
+                ]
+                if rows:
+                    session.execute(insert(ProcessedItem), rows)
+            numbers = iter(entry.register_no for entry in created)
+            results = [
+                IntakeResult(r.outcome, next(numbers)) if r.register_no is None else r
+                for r in results
+            ]
+            for item, entry in zip(fresh, created, strict=True):
+                log.info(
+                    "registered %s source=%s channel=%s", entry.register_no, source, item.channel
                 )
-                entry = create_entry(session, self.settings, draft, now)
-                self.escalator.on_registered(session, load_entries(session, [entry]), now)
-                session.execute(
-                    insert(ProcessedItem),
-                    [processed_row("manual", key, source_id, Outcome.REGISTERED, entry.id, now)],
-                )
-                register_no = entry.register_no
-            log.info("registered %s source=manual channel=%s", register_no, item.channel)
-            return IntakeResult(Outcome.REGISTERED, register_no)
+            return results
 
         return self._retrying(record)
+
+    def _manual_draft(self, item: ManualItem) -> EntryDraft:
+        digest = item.dedupe_keys()[0].removeprefix("manual:")
+        source_id = item.source_id or f"manual:{item.by}:{digest[:16]}"
+        notes = item.notes or (("entered", f"dicatat manual oleh {item.by}"),)
+        return EntryDraft(
+            received_at=item.received_at,
+            channel=item.channel,
+            source_id=source_id,
+            text=item.text,
+            classification=self.classifier.classify(item.text),
+            reporter_name=item.name,
+            reporter_contact=item.contact,
+            reporter_address=item.address,
+            notes=notes,
+        )
 
     def quarantine(self, item: RawItem, reason: str, filename: str | None = None) -> IntakeResult:
         """Keep the raw item whole with the reason; the source may then move past it."""
@@ -556,7 +593,7 @@ def _draft(p: _Prepared, mention: Mention | None) -> EntryDraft:
     mail = p.mail
     notes: list[tuple[str, str]] = []
     if mail.forwarded_by:
-        notes.append(("forwarded", f"diteruskan oleh {mail.forwarded_by}"))
+        notes.append(("forwarded_in", f"diteruskan oleh {mail.forwarded_by}"))
     if mention is not None:
         notes.append(("linked", f"menyebut {mention.register_no} (pengirim lain)"))
     # Scans from a scanner's address that could not be read: a person reads them instead.

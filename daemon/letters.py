@@ -7,7 +7,7 @@ putting a file of the same name (e.g. `id/eskalasi.txt.j2`) in `[escalation] tem
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ _DAYS = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
-_MONTHS = {
+MONTHS = {
     "id": (
         "Januari", "Februari", "Maret", "April", "Mei", "Juni",
         "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -108,9 +108,9 @@ class Letters:
         """The subject and body of template `name` (e.g. "eskalasi") in `lang`."""
         template = self.env.get_template(f"{lang}/{name}.txt.j2")
         values = {
-            "label": lambda value: _label(value, lang),
-            "when": lambda value: self._when(value, lang),
-            "day": lambda value: self._day(value, lang),
+            "label": lambda value: label(value, lang),
+            "when": lambda value: self.when(value, lang),
+            "day": lambda value: self.day(value, lang),
             **context,
         }
         ctx = template.new_context(values)
@@ -118,19 +118,21 @@ class Letters:
         body = "".join(template.blocks["body"](ctx))
         return Letter(" ".join(subject.split()), body.strip() + "\n")
 
-    def _when(self, value: datetime | None, lang: str) -> str:
+    def when(self, value: datetime | None, lang: str) -> str:
+        """ "Senin, 23 November 2026 pukul 08.15 WIB" in the facility's zone."""
         if value is None:
             return "-"
         local = value.astimezone(self.tz)
         clock = local.strftime("%H.%M" if lang == "id" else "%H:%M")
         at = "pukul" if lang == "id" else "at"
-        return f"{self._day(local, lang)} {at} {clock} {local.tzname()}"
+        return f"{self.day(local, lang)} {at} {clock} {local.tzname()}"
 
-    def _day(self, value: datetime, lang: str) -> str:
-        local = value.astimezone(self.tz)
+    def day(self, value: date, lang: str) -> str:
+        """ "Senin, 23 November 2026"; a datetime is taken in the facility's zone."""
+        local = value.astimezone(self.tz) if isinstance(value, datetime) else value
         day = _DAYS[lang][local.weekday()]
-        return f"{day}, {local.day} {_MONTHS[lang][local.month - 1]} {local.year}"
+        return f"{day}, {local.day} {MONTHS[lang][local.month - 1]} {local.year}"
 
 
-def _label(value: str, lang: str) -> str:
+def label(value: str, lang: str) -> str:
     return LABELS[lang].get(value, value.replace("_", " ").capitalize())

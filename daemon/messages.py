@@ -30,6 +30,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Model not kept: rules {rules:.3f}, rules+model {rules_model:.3f} "
         "({examples} examples tested); add corrections with `aduan register correct`",
     },
+    "written": {"id": "ditulis: {path}", "en": "written: {path}"},
+    "report_queued": {
+        "id": "Laporan diantrekan untuk dikirim lewat surel.",
+        "en": "The report is queued for mailing.",
+    },
+    "board_made": {
+        "id": "Papan pengumuman: {n} entri, {published} kini berstatus dipublikasikan",
+        "en": "Notice board: {n} entries, {published} now published",
+    },
+    "exported": {
+        "id": "{n} entri belum selesai diekspor ke {path}",
+        "en": "{n} unresolved entries exported to {path}",
+    },
+    "imported": {
+        "id": "{file}: {n} entri baru, {dup} sudah tercatat, {skipped} pesan dilewati "
+        "(balasan Puskesmas/media)",
+        "en": "{file}: {n} new entries, {dup} already registered, {skipped} messages skipped "
+        "(the facility's answers/media)",
+    },
+    "dinkes_queued": {
+        "id": "Rujukan ke Dinas Kesehatan (ke-{n}) diantrekan untuk dikirim.",
+        "en": "Referral to the district health office (no. {n}) queued for mailing.",
+    },
     "no_entries": {"id": "Belum ada entri.", "en": "No entries yet."},
     "text_changed": {"id": "teks diganti", "en": "text replaced"},
     "scan_registered": {"id": "{file}: tercatat {nos}", "en": "{file}: registered {nos}"},

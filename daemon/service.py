@@ -26,6 +26,7 @@ from aduan.daemon.errors import AduanError, SourceUnavailable
 from aduan.daemon.learning import retrain
 from aduan.daemon.notify import Notifier
 from aduan.daemon.outbox import deliver_due, release_orphans
+from aduan.daemon.reports.publish import publish_due
 from aduan.daemon.runtime import Runtime
 from aduan.daemon.sources import PollReport, StopRequested
 from aduan.daemon.sources.imap import watch
@@ -39,6 +40,7 @@ OUTBOX_SOURCE = "smtp"
 DELIVERY_BATCH = 50
 DEADLINE_SECONDS = 60  # how often deadlines (reminders, digests, overdue) are looked at
 DELIVERY_SECONDS = 30  # how often the outbox is looked at (besides after each intake)
+REPORT_SECONDS = 300  # how often recaps and boards are looked at; each is due at a set time
 STOP_SECONDS = 8.0  # SIGTERM → exit within this, plus the start-up of nothing new
 # A lane busy longer than this is stuck (a hung connection despite timeouts): the watchdog
 # stops being fed, so systemd restarts the service. OCR of a big batch takes minutes, not this.
@@ -57,6 +59,7 @@ def run_pass(runtime: Runtime, stop: StopRequested = lambda: False) -> PassResul
     result = poll_sources(runtime, stop)
     if not stop():
         check_deadlines(runtime)
+        publish(runtime)
         deliver(runtime, result, stop)
     return result
 
@@ -85,6 +88,11 @@ def poll_sources(runtime: Runtime, stop: StopRequested) -> PassResult:
 def check_deadlines(runtime: Runtime) -> None:
     with transaction(runtime.engine) as session:
         runtime.escalator.tick(session, runtime.clock())
+
+
+def publish(runtime: Runtime) -> None:
+    """Recaps and notice boards whose day has come; they reach the outbox, not yet SMTP."""
+    publish_due(runtime.settings, runtime.engine, runtime.escalator, runtime.clock())
 
 
 def deliver(runtime: Runtime, result: PassResult, stop: StopRequested) -> None:
@@ -224,6 +232,7 @@ class Service:
             "deadlines": Lane("deadlines", lambda: check_deadlines(runtime)),
             "deliver": Lane("deliver", lambda: deliver(runtime, PassResult(), stop)),
             "train": Lane("train", self._train),
+            "reports": Lane("reports", self._publish),
         }
         scheduler = schedule.Scheduler()
         polled = [s.poll_seconds for s in (settings.mailbox, settings.maildir) if s is not None]
@@ -231,6 +240,7 @@ class Service:
         scheduler.every(interval).seconds.do(self.lanes["intake"].kick)
         scheduler.every(DEADLINE_SECONDS).seconds.do(self.lanes["deadlines"].kick)
         scheduler.every(DELIVERY_SECONDS).seconds.do(self.lanes["deliver"].kick)
+        scheduler.every(REPORT_SECONDS).seconds.do(self.lanes["reports"].kick)
         train_at = settings.classification.train_time
         scheduler.every().day.at(train_at, settings.facility.timezone).do(self.lanes["train"].kick)
         self._idle_stop = threading.Event()
@@ -249,7 +259,7 @@ class Service:
             " and on IMAP IDLE" if idle else "",
             train_at,
         )
-        for lane in ("intake", "deadlines", "deliver"):
+        for lane in ("intake", "deadlines", "deliver", "reports"):
             self.lanes[lane].kick()
         return scheduler
 
@@ -266,6 +276,10 @@ class Service:
         self.notifier.status(
             f"terakhir: {taken} item" + (f"; gangguan: {failing}" if failing else "")
         )
+
+    def _publish(self) -> None:
+        publish(self.runtime)
+        self.lanes["deliver"].kick()
 
     def _train(self) -> None:
         runtime = self.runtime

@@ -19,6 +19,11 @@ def record_poll_ok(engine: Engine, report: PollReport, now: datetime) -> None:
     _record(engine, report.source, {"last_ok_at": now, "pending": report.pending})
 
 
+def record_ok(engine: Engine, source: str, now: datetime) -> None:
+    """Something other than a poll went well (a recap made): clears the source's error."""
+    _record(engine, source, {"last_ok_at": now})
+
+
 def record_poll_error(engine: Engine, source: str, error: str, now: datetime) -> None:
     _record(engine, source, {"last_error": error, "last_error_at": now})
 

@@ -178,3 +178,20 @@ class OutboxEntry(SQLModel, table=True):
 
     outbox_id: int = Field(foreign_key="outboxmessage.id", primary_key=True)
     entry_id: int = Field(foreign_key="entry.id", primary_key=True, index=True)
+
+
+class Publication(SQLModel, table=True):
+    """A recap or notice board the service made, once per kind and period.
+
+    Written in the transaction that queues its mail and marks its entries, so a crash never
+    makes a report twice nor leaves one half-sent.
+    """
+
+    __table_args__ = (UniqueConstraint("kind", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # bulanan | semester | mingguan | papan
+    period: str  # 2026-11 | 2026-S2 | 2026-W48 | 2026-11-23
+    made_at: datetime = Field(sa_type=UTCDateTime)
+    by: str
+    files: list[str] = Field(default_factory=list, sa_type=JSON)  # names under [reports] dir

@@ -13,6 +13,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 # The synthetic slips of the OCR tests are drawn in DejaVu fonts.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# WeasyPrint draws the PDF reports with Pango.
+compgen -G '/usr/lib/*/libpangoft2-1.0.so.0' >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+compgen -G '/usr/lib/*/libharfbuzz-subset.so.0' >/dev/null || need+=(libharfbuzz-subset0)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 # The suite checks systemd/aduan.service offline with systemd-analyze and systemd-sysusers;
 # slim container images ship without systemd.

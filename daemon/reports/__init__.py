@@ -1,0 +1,1 @@
+"""Recaps (monthly, semester, weekly WhatsApp/SMS) and the public notice board."""
