@@ -69,6 +69,25 @@ class Entry(SQLModel, table=True):
     ocr_confidence: float | None = None
     slip_date: date | None = None
     review_reason: str | None = Field(default=None, index=True)  # None: no review needed
+    # Rahasia: the text never leaves the building by mail, only the number.
+    confidential: bool = False
+    # Slips: the opening of the suggestion box they were taken out at.
+    box_session_id: int | None = Field(default=None, foreign_key="boxsession.id", index=True)
+
+
+class BoxSession(SQLModel, table=True):
+    """One opening of the suggestion box: when, by whom, and how many slips came out.
+
+    The slips scanned afterwards are linked to it; their clock starts at the opening.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    opened_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    opened_by: str
+    counted: int  # slips taken out of the box, counted by hand
+    note: str | None = None
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Event(SQLModel, table=True):
