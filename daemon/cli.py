@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from aduan.daemon.cli_box import describe_box, kotak_app
 from aduan.daemon.cli_common import (
     JSON_OPT,
     Context,
@@ -21,7 +22,7 @@ from aduan.daemon.cli_common import (
     print_json,
     runtime_of,
 )
-from aduan.daemon.cli_reports import board, export_app, import_files, report_app
+from aduan.daemon.cli_reports import board, export_app, import_files, receipt, report_app
 from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable, UsageError
 from aduan.daemon.logs import setup_logging
 from aduan.daemon.messages import t
@@ -47,6 +48,8 @@ app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
 app.command("board")(board)
 app.command("import")(import_files)
+app.add_typer(kotak_app, name="kotak")
+register_app.command("receipt")(receipt)
 
 MANUAL_CHANNELS = (
     "sms",
@@ -166,6 +169,9 @@ def status(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
     typer.echo(t("status_outbox", lang, waiting=st.outbox_waiting, failed=st.outbox_failed))
     typer.echo(t("status_auto", lang, auto=st.autoreplies, bounce=st.bounces))
     typer.echo(t("status_review", lang, n=st.review, blank=st.blank_pages))
+    for box in st.box:
+        if box.open or box.flagged:
+            typer.echo(describe_box(box, lang, c.settings.facility.tz))
 
 
 @app.command()
@@ -376,6 +382,9 @@ def register_add(
     received_at: str | None = typer.Option(
         None, "--received-at", help="When it was received (default: now)."
     ),
+    confidential: bool = typer.Option(
+        False, "--rahasia", help="Confidential: mail about it carries only its number."
+    ),
     by: str = typer.Option("staf", "--by", help="Who enters it (recorded in the audit trail)."),
 ) -> None:
     """Manual entry for channels the daemon does not read."""
@@ -404,6 +413,7 @@ def register_add(
             contact=contact,
             address=address,
             by=by,
+            confidential=confidential,
         )
     )
     key = "registered" if result.outcome is Outcome.REGISTERED else "duplicate"
@@ -490,19 +500,26 @@ def register_update(
         "--escalate",
         help="dinkes: refer it to the district health office ([escalation] dinkes), by mail.",
     ),
+    confidential: bool | None = typer.Option(
+        None,
+        "--rahasia/--tidak-rahasia",
+        help="Confidential: mail about it carries only its number, never its text or reporter.",
+    ),
     by: str = typer.Option("staf", "--by", help="Who records it (audit trail)."),
 ) -> None:
-    """Record progress: status, follow-up plan (RTL), the answer, a note, a referral."""
+    """Record progress: status, follow-up plan (RTL), the answer, a note, a referral,
+    confidentiality."""
     from aduan.daemon.register import Update, get_entry, update_entry
     from aduan.models.db import transaction
 
     c = ctx_of(ctx)
     if escalate not in (None, "dinkes"):
         raise UsageError(f"--escalate {escalate!r}: the one referral known is 'dinkes'")
-    update = Update(status_, response, rtl, None if escalate else note)
+    update = Update(status_, response, rtl, None if escalate else note, confidential)
     if update == Update() and escalate is None:
         raise UsageError(
-            "nothing to update; give --status, --response, --rtl, --note or --escalate dinkes"
+            "nothing to update; give --status, --response, --rtl, --note, --rahasia "
+            "or --escalate dinkes"
         )
     runtime = runtime_of(c)
     now = runtime.clock()

@@ -272,3 +272,28 @@ def import_files(
         )
         for no in s["registered"]:
             typer.echo(f"  {no}")
+
+
+def receipt(
+    ctx: typer.Context,
+    register_no: str = typer.Argument(..., metavar="NO"),
+    out: Path | None = typer.Option(
+        None, "--out", help="PDF to write (default: tanda-terima-NO.pdf in [reports] dir)."
+    ),
+) -> None:
+    """A small printable receipt (80 mm) with the tracking code, for the complainant."""
+    from sqlmodel import Session
+
+    from aduan.daemon.filestore import write_atomically
+    from aduan.daemon.register import get_entry
+    from aduan.daemon.reports.receipt import receipt_pdf
+
+    c = ctx_of(ctx)
+    settings = c.settings
+    runtime = runtime_of(c)
+    with Session(runtime.engine) as session:
+        data = receipt_pdf(get_entry(session, register_no), settings, c.language)
+    path = out or settings.reports.dir / f"tanda-terima-{register_no}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, data)
+    typer.echo(t("receipt_written", c.language, path=path))

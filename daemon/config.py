@@ -164,9 +164,47 @@ class Classification(_Section):
 
 
 class Deadlines(_Section):
+    """The SOP windows. Each is counted on the wall clock (the SOPs' "2x24 jam") or in
+    working days of `[calendar]` (LAPOR!-SP4N's "hari kerja"; hours ÷ 24, rounded up)."""
+
     forward: Annotated[int, Field(ge=1)] = 48
     answer_electronic: Annotated[int, Field(ge=1)] = 72
     resolve_days: Annotated[int, Field(ge=1)] = 60
+    forward_count: Literal["jam", "hari_kerja"] = "jam"
+    answer_count: Literal["jam", "hari_kerja"] = "jam"
+    resolve_count: Literal["hari", "hari_kerja"] = "hari"
+
+
+class Calendar(_Section):
+    """The facility's working calendar (facility time): working days count `hari_kerja`
+    deadlines, and mail that is not urgent waits out quiet hours and days off."""
+
+    # Most Puskesmas serve Monday to Saturday.
+    working_days: Annotated[list[Weekday], Field(min_length=1)] = [
+        "senin",
+        "selasa",
+        "rabu",
+        "kamis",
+        "jumat",
+        "sabtu",
+    ]
+    work_start: ClockTime = "07:30"
+    work_end: ClockTime = "14:30"
+    national_holidays: bool = True  # national holidays and cuti bersama are days off
+    holidays: list[date] = []  # the facility's own days off (e.g. the regency's anniversary)
+    # Digests, reminders, overdue alerts and recaps wait until these end on a working day;
+    # quiet_start = quiet_end: nothing waits, not even on days off.
+    quiet_start: ClockTime = "20:00"
+    quiet_end: ClockTime = "07:00"
+    quiet_applies_to_urgent: bool = False  # true: urgent escalations wait too (never past due)
+
+    @model_validator(mode="after")
+    def _opens_before_it_closes(self) -> Calendar:
+        if self.work_start >= self.work_end:  # "HH:MM" strings compare as times
+            raise ValueError(
+                f"work_start {self.work_start} must be before work_end {self.work_end}"
+            )
+        return self
 
 
 Format = Literal["html", "pdf", "csv", "xlsx"]
@@ -194,6 +232,33 @@ class Storage(_Section):
     path: Path = Path("var/berkas")
 
 
+# How much of an entry a recipient class sees in mail (daemon/privacy.py): `lengkap` the
+# reporter and the whole text, `ringkas` initials and a short masked text, `anonim` nobody
+# and a scrubbed text.
+View = Literal["lengkap", "ringkas", "anonim"]
+
+
+class Privacy(_Section):
+    """What leaves the building by mail, per recipient class of `[escalation]`."""
+
+    quality_team: View = "lengkap"
+    units: View = "lengkap"  # [escalation.units]
+    head: View = "ringkas"
+    dinkes: View = "anonim"
+    # NIK/BPJS/record numbers and stigmatising diagnoses masked in `lengkap` mail too;
+    # `ringkas` and `anonim` always mask them.
+    mask_health: bool = True
+    diagnoses: list[str] = []  # more terms to mask (parsers/diagnoses.py says how to write one)
+    diagnoses_shown: list[str] = []  # built-in terms this facility does not mask
+
+    @model_validator(mode="after")
+    def _known_terms(self) -> Privacy:
+        from aduan.parsers.scrub import Diagnoses
+
+        Diagnoses.of(self.diagnoses, self.diagnoses_shown)  # ValueError names the term
+        return self
+
+
 class Settings(_Section):
     facility: Facility = Facility()
     database: Database = Database()
@@ -204,8 +269,10 @@ class Settings(_Section):
     escalation: Escalation = Escalation()
     classification: Classification = Classification()
     deadlines: Deadlines = Deadlines()
+    calendar: Calendar = Calendar()
     reports: Reports = Reports()
     storage: Storage = Storage()
+    privacy: Privacy = Privacy()
     source: str = "bawaan"  # where the settings came from, for messages; not a TOML key
 
 

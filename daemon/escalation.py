@@ -4,13 +4,19 @@ Every mail is queued in the outbox inside the transaction of the change that cau
 new entry, a passing deadline), under a Message-ID derived from the entry and the purpose.
 The outbox refuses a Message-ID it already has, so each mail exists once however often a
 crashed pass is repeated; `tick` can run as often as it likes.
+
+A mail to several recipient classes (team, unit recipients, head, district office) is one
+message per view of `[privacy]` (daemon/privacy.py), each rendered from the entry as that
+view shows it. The message in the main class's view keeps the mail's Message-ID, the others
+add their class (`<segera.ADU-…@d>` for the team, `<segera.ADU-….kepala@d>` for the head),
+all in the same transaction; only the team's escalation forwards its entry.
 """
 
 from __future__ import annotations
 
 import logging
 import mimetypes
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
@@ -21,14 +27,16 @@ from sqlalchemy import ColumnElement, func, insert
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from aduan.daemon.config import WEEKDAYS, Settings
+from aduan.daemon.calendar import WorkCalendar
+from aduan.daemon.config import WEEKDAYS, Settings, View
 from aduan.daemon.errors import UsageError
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.letters import Letter, Letters
 from aduan.daemon.outbox import enqueue, new_message
+from aduan.daemon.privacy import DINKES as DINKES_CLASS
+from aduan.daemon.privacy import HEAD, SUFFIXES, TEAM, UNITS, Audience, Shown, Views, for_reporter
 from aduan.daemon.register import DAEMON, add_event, overdue, overdue_deadlines
 from aduan.models.tables import OPEN_STATUSES, Entry, EntryFile, OutboxEntry, OutboxMessage
-from aduan.parsers.scrub import scrub
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +54,15 @@ DINKES = "dinkes"
 # Delivering one of these is what forwards its entries to the quality team.
 FORWARDING = frozenset({ESCALATION, URGENT, DIGEST})
 
-_HEADLINE_CHARS = 70
+# Files of a recap that carry reporters and whole texts: the register book (XLSX).
+_REGISTER = frozenset({".xlsx"})
 
 
 @dataclass(frozen=True)
 class _Item:
     """One entry in a list mail (digest, weekly recap)."""
 
-    entry: Entry
+    entry: Shown
     overdue: bool = False
 
 
@@ -65,9 +74,13 @@ class Escalator:
         self.tz = settings.facility.tz
         self.lang = settings.facility.language
         self.letters = Letters(self.tz, self.cfg.templates)
+        self.views = Views(settings.privacy)
         sender = parseaddr(settings.smtp.from_)[1]
         self.own_address = sender.lower()
         self.domain = sender.rpartition("@")[2] or "localhost"
+        # Quiet hours and days off: what can wait goes when they end (see `tick`).
+        self.calendar = WorkCalendar.from_settings(settings)
+        self.quiet_urgent = settings.calendar.quiet_applies_to_urgent
 
     # --- caused by new entries (called inside intake's transaction) -------------------------
 
@@ -76,7 +89,8 @@ class Escalator:
             if entry.status == "bukan_aduan":
                 continue
             if entry.urgent:
-                self._escalate(session, entry, URGENT, now)
+                if not self._urgent_waits(entry, now):  # else `tick` sends it when it may
+                    self._escalate(session, entry, URGENT, now)
             elif entry.kind in self.cfg.immediate:
                 self._escalate(session, entry, ESCALATION, now)
             self._acknowledge(session, entry, now)
@@ -91,7 +105,8 @@ class Escalator:
                 OutboxMessage.entry_id == entry.id, OutboxMessage.purpose == ANSWER
             )
         ).all()
-        letter = self.letters.render("jawaban", self.lang, **self._context(entry))
+        # The reporter's own mail: nothing masked (a confidential entry's text not quoted).
+        letter = self.letters.render("jawaban", self.lang, **self._context(for_reporter(entry)))
         message = self._message(
             [to],
             letter,
@@ -117,12 +132,19 @@ class Escalator:
             .where(OutboxMessage.entry_id == entry.id, OutboxMessage.purpose == DINKES)
         ).one()
         number = int(earlier) + 1
-        names = [entry.reporter_name] if entry.reporter_name else []
-        text = scrub(entry.text, names)
-        context = {**self._context(entry), "internal": False, "headline": _shorten(text)}
-        letter = self.letters.render("dinkes", self.lang, text=text, reason=reason, **context)
         mid = self._message_id(DINKES, entry.register_no, str(number))
-        self._queue(session, self._message(self.cfg.dinkes, letter, mid), DINKES, [entry], now)
+        for audience in self.views.audiences([(DINKES_CLASS, self.cfg.dinkes)]):
+            shown = self.views.show(entry, audience.view)
+            note = self.views.show_text(entry, audience.view, reason) if reason else None
+            letter = self.letters.render(
+                "dinkes",
+                self.lang,
+                text=shown.text,
+                reason=note,
+                **self._context(shown, audience),
+            )
+            message = self._message(audience.addresses, letter, _with(mid, audience))
+            self._queue(session, message, DINKES, [entry], now)
         detail = f"ke Dinas Kesehatan {mid}" + (f": {reason}" if reason else "")
         add_event(session, entry.id, now, "escalated", by, detail)
         return number
@@ -140,33 +162,35 @@ class Escalator:
         now: datetime,
     ) -> bool:
         """Mail a recap or a board with its files attached, to the quality team (and the head
-        when `to_head`). False when nobody is configured to receive it."""
-        recipients = _unique([*(self.cfg.head if to_head else []), *self.cfg.quality_team])
-        if not recipients:
+        when `to_head`), one message per view: the workbook (reporters and whole texts) goes
+        only to a `lengkap` view. False when nobody is configured to receive it."""
+        classes = [(TEAM, self.cfg.quality_team), *([(HEAD, self.cfg.head)] if to_head else [])]
+        audiences = self.views.audiences(classes)
+        if not audiences:
             return False
-        earlier = session.exec(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(col(OutboxMessage.message_id).like(f"<{purpose}.{key}.%"))
-        ).one()
-        letter = self.letters.render(
-            "laporan",
-            self.lang,
-            title=title,
-            summary=list(summary),
-            files=[f.name for f in files],
-            to_head=to_head,
-            **self._common(now),
-        )
-        mid = self._message_id(purpose, key, str(int(earlier) + 1))
-        message = self._message(recipients, letter, mid)
-        for path in files:
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            maintype, _, subtype = content_type.partition("/")
-            message.add_attachment(
-                path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
+        mid = self._message_id(purpose, key, str(_sendings(session, f"<{purpose}.{key}.") + 1))
+        queued = False
+        for audience in audiences:
+            attached = [f for f in files if audience.view == "lengkap" or f.suffix not in _REGISTER]
+            letter = self.letters.render(
+                "laporan",
+                self.lang,
+                title=title,
+                summary=list(summary),
+                files=[f.name for f in attached],
+                withheld=[f.name for f in files if f not in attached],
+                to_head=to_head,
+                **self._common(now),
             )
-        return self._queue(session, message, purpose, [], now)
+            message = self._message(audience.addresses, letter, _with(mid, audience))
+            for path in attached:
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                maintype, _, subtype = content_type.partition("/")
+                message.add_attachment(
+                    path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
+                )
+            queued = self._queue(session, message, purpose, [], now) or queued
+        return queued
 
     def notify_reply(
         self,
@@ -180,12 +204,19 @@ class Escalator:
         """Tell the quality team that the reporter wrote again about `entry`."""
         if not self.cfg.quality_team:
             return
-        letter = self.letters.render(
-            "balasan", self.lang, reply=reply, received_at=received_at, **self._context(entry)
-        )
         mid = self._message_id(REPLY_NOTICE, entry.register_no, key[:16])
-        message = self._message(self._team(entry), letter, mid)
-        self._queue(session, message, REPLY_NOTICE, [entry], now)
+        self._send_entry(
+            session,
+            entry,
+            "balasan",
+            REPLY_NOTICE,
+            mid,
+            self._team_classes(entry),
+            now,
+            # The reply is the reporter's words: masked as the view masks their text.
+            per_view=lambda view: {"reply": self.views.show_text(entry, view, reply)},
+            received_at=received_at,
+        )
 
     # --- caused by time (the service calls this every pass) ---------------------------------
 
@@ -194,6 +225,10 @@ class Escalator:
         # thousands of open entries, and their texts are large.
         self.catch_up_urgent(session, now)
         self._digest(session, now)
+        if self.calendar.is_quiet(now):
+            # Quiet hours or a day off: reminders, alerts and the recap go on the first pass
+            # after them. Each has its own Message-ID, so waiting loses and repeats nothing.
+            return
         for entry in list(session.exec(self._reminder_window(now))):
             self._remind(session, entry, now)
         for entry in list(session.exec(_open().where(overdue(now)))):
@@ -207,7 +242,17 @@ class Escalator:
             return
         not_yet = _open().where(col(Entry.urgent).is_(True), ~_in_mail({URGENT}))
         for entry in list(session.exec(not_yet)):
-            self._escalate(session, entry, URGENT, now)
+            if not self._urgent_waits(entry, now):
+                self._escalate(session, entry, URGENT, now)
+
+    def _urgent_waits(self, entry: Entry, now: datetime) -> bool:
+        """Urgent mail waits out quiet hours only when the facility says so."""
+        return self.quiet_urgent and self._waits(entry, now)
+
+    def _waits(self, entry: Entry, now: datetime) -> bool:
+        """Whether forwarding `entry` waits for the end of quiet hours: only when it then
+        still reaches the team before its forwarding deadline."""
+        return self.calendar.is_quiet(now) and self.calendar.next_unquiet(now) < entry.due_forward
 
     def _reminder_window(self, now: datetime) -> SelectOfScalar[Entry]:
         answer = timedelta(hours=self.cfg.remind_answer_hours)
@@ -216,61 +261,84 @@ class Escalator:
             (
                 col(Entry.response).is_(None)
                 & (col(Entry.due_answer) > now)
-                & (col(Entry.due_answer) <= now + answer)
+                & (col(Entry.due_answer) <= self.calendar.notice_reach(now, answer))
             )
-            | ((col(Entry.due_resolve) > now) & (col(Entry.due_resolve) <= now + resolve))
+            | (
+                (col(Entry.due_resolve) > now)
+                & (col(Entry.due_resolve) <= self.calendar.notice_reach(now, resolve))
+            )
         )
 
     def _digest(self, session: Session, now: datetime) -> None:
         if not self.cfg.quality_team:
             return
-        waiting = list(
-            session.exec(_open().where(Entry.status == "diterima", ~_in_mail(FORWARDING)))
-        )
+        # Urgent entries are `catch_up_urgent`'s, also while quiet hours hold them.
+        fresh = _open().where(Entry.status == "diterima", col(Entry.urgent).is_(False))
+        waiting = list(session.exec(fresh.where(~_in_mail(FORWARDING))))
         if not waiting:
             return
         slot = _last_slot(now.astimezone(self.tz), self.cfg.digest_times)
         coming = _next_slot(now.astimezone(self.tz), self.cfg.digest_times)
-        # The digest must never make an entry miss its forwarding deadline.
+        mid = None if slot is None else self._message_id(DIGEST, slot.strftime("%Y-%m-%dT%H%M"))
+        # A digest goes outside quiet hours only: a digest time inside them (or one passed
+        # but not yet sent) goes when they end.
+        quiet = self.calendar.is_quiet(now)
+        if coming is not None:
+            coming = self.calendar.next_unquiet(coming)
+        if quiet and mid is not None and not _queued(session, mid):
+            coming = self.calendar.next_unquiet(now)
+        # The digest must never make an entry miss its forwarding deadline: those it would
+        # reach too late go alone, at once or when quiet hours end if that is still in time.
+        # With no digest times everything goes at once: that is no digest to wait for.
         late = [e for e in waiting if coming is None or coming >= e.due_forward]
         for entry in late:
-            self._escalate(session, entry, ESCALATION, now)
+            if coming is None or not self._waits(entry, now):
+                self._escalate(session, entry, ESCALATION, now)
         waiting = [e for e in waiting if e not in late]
-        if not waiting or slot is None:
+        if not waiting or mid is None or quiet or _queued(session, mid):
             return
-        mid = self._message_id(DIGEST, slot.strftime("%Y-%m-%dT%H%M"))
-        if _queued(session, mid):
-            return
-        letter = self.letters.render(
-            "ringkasan", self.lang, entries=[_Item(e) for e in waiting], **self._common(now)
-        )
+        view = self.views.of(TEAM)  # the digest goes to the quality team alone
+        items = [_Item(self.views.show(e, view)) for e in waiting]
+        letter = self.letters.render("ringkasan", self.lang, entries=items, **self._common(now))
         self._queue(
             session, self._message(self.cfg.quality_team, letter, mid), DIGEST, waiting, now
         )
 
     def _weekly(self, session: Session, now: datetime) -> None:
         local = now.astimezone(self.tz)
-        if WEEKDAYS[local.weekday()] != self.cfg.weekly_day:
+        weekday = WEEKDAYS.index(self.cfg.weekly_day)
+        day = local.date() - timedelta(days=(local.weekday() - weekday) % 7)
+        slot = datetime.combine(day, time.fromisoformat(self.cfg.weekly_time), self.tz)
+        if slot > local:
+            slot -= timedelta(days=7)
+        # It goes on its day, or on the day its quiet hours or days off end; a recap missed
+        # on that day is not sent later (the next one lists the same open entries).
+        goes = self.calendar.next_unquiet(slot)
+        if goes > local or goes.date() != local.date():
             return
-        if local.time() < time.fromisoformat(self.cfg.weekly_time):
-            return
-        year, week, _ = local.isocalendar()
+        year, week, _ = slot.isocalendar()
         mid = self._message_id(WEEKLY, f"{year}-W{week:02d}")
-        recipients = _unique([*self.cfg.quality_team, *self.cfg.head])
-        if not recipients or _queued(session, mid):
+        classes = [(TEAM, self.cfg.quality_team), (HEAD, self.cfg.head)]
+        # The team's message stands for the whole mail (one made before messages were split
+        # per view went to the head too); without a team, each message stands for itself.
+        audiences = [] if _queued(session, mid) else self.views.audiences(classes)
+        audiences = [a for a in audiences if not _queued(session, _with(mid, a))]
+        if not audiences:
             return
         open_entries = list(session.exec(_open().order_by(col(Entry.received_at))))
-        items = [_Item(e, bool(overdue_deadlines(e, now))) for e in open_entries]
-        if not items:
+        if not open_entries:
             return  # nothing open: no mail (a fresh install's first Monday included)
-        letter = self.letters.render(
-            "mingguan",
-            self.lang,
-            entries=items,
-            overdue=sum(item.overdue for item in items),
-            **self._common(now),
-        )
-        self._queue(session, self._message(recipients, letter, mid), WEEKLY, [], now)
+        late = [bool(overdue_deadlines(e, now)) for e in open_entries]
+        for audience in audiences:
+            items = [
+                _Item(self.views.show(e, audience.view), missed)
+                for e, missed in zip(open_entries, late, strict=True)
+            ]
+            letter = self.letters.render(
+                "mingguan", self.lang, entries=items, overdue=sum(late), **self._common(now)
+            )
+            message = self._message(audience.addresses, letter, _with(mid, audience))
+            self._queue(session, message, WEEKLY, [], now)
 
     def _remind(self, session: Session, entry: Entry, now: datetime) -> None:
         checks = []
@@ -282,16 +350,21 @@ class Escalator:
                 ("resolve", entry.due_resolve, timedelta(days=self.cfg.remind_resolve_days))
             )
         for deadline, due, before in checks:
-            if not due - before <= now < due or not self.cfg.quality_team:
+            if not self.calendar.notice_due(due, before, now) or not self.cfg.quality_team:
                 continue
             mid = self._message_id(f"{REMINDER}-{deadline}", entry.register_no)
             if _queued(session, mid):
                 continue
-            letter = self.letters.render(
-                "pengingat", self.lang, deadline=deadline, due=due, **self._context(entry)
-            )
-            self._queue(
-                session, self._message(self._team(entry), letter, mid), REMINDER, [entry], now
+            self._send_entry(
+                session,
+                entry,
+                "pengingat",
+                REMINDER,
+                mid,
+                self._team_classes(entry),
+                now,
+                deadline=deadline,
+                due=due,
             )
 
     def _alert_overdue(
@@ -300,11 +373,11 @@ class Escalator:
         mid = self._message_id(f"{OVERDUE}-{deadline}", entry.register_no)
         if not self.cfg.head or _queued(session, mid):
             return
-        letter = self.letters.render(
-            "terlambat", self.lang, deadline=deadline, due=due, **self._context(entry)
+        # The head's alert, the team's copy (once a Cc) in the team's own view.
+        classes = [(HEAD, self.cfg.head), (TEAM, self.cfg.quality_team)]
+        self._send_entry(
+            session, entry, "terlambat", OVERDUE, mid, classes, now, deadline=deadline, due=due
         )
-        message = self._message(self.cfg.head, letter, mid, cc=self.cfg.quality_team)
-        self._queue(session, message, OVERDUE, [entry], now)
 
     # --- after delivery ----------------------------------------------------------------------
 
@@ -318,6 +391,8 @@ class Escalator:
             .join(OutboxEntry, col(OutboxEntry.entry_id) == col(Entry.id))
             .where(OutboxEntry.outbox_id == outbox_id)
         )
+        if _suffix(row.message_id) is not None:
+            return  # the head's copy of an urgent escalation is not the team's
         for entry in linked:
             if entry.status == "diterima":
                 entry.status = "diteruskan"
@@ -329,23 +404,57 @@ class Escalator:
     # --- building blocks ---------------------------------------------------------------------
 
     def _escalate(self, session: Session, entry: Entry, purpose: str, now: datetime) -> None:
-        recipients = self._team(entry)
+        classes = self._team_classes(entry)
         if purpose == URGENT:
-            recipients = _unique([*recipients, *self.cfg.head])
+            classes.append((HEAD, self.cfg.head))
         mid = self._message_id(purpose, entry.register_no)
-        if not recipients or _queued(session, mid):
+        if _queued(session, mid):
             return
         # A slip's image is the evidence: the team sees it without opening the register.
         files = _files(session, entry) if entry.channel == "kotak_saran" else []
-        context = {**self._context(entry), "files": files}
-        letter = self.letters.render("eskalasi", self.lang, **context)
-        message = self._message(recipients, letter, mid)
-        for f in files:
-            maintype, _, subtype = f.content_type.partition("/")
-            message.add_attachment(
-                self.store.get(f.sha256), maintype=maintype, subtype=subtype, filename=f.filename
-            )
-        self._queue(session, message, purpose, [entry], now)
+        self._send_entry(session, entry, "eskalasi", purpose, mid, classes, now, files=files)
+
+    def _send_entry(
+        self,
+        session: Session,
+        entry: Entry,
+        template: str,
+        purpose: str,
+        mid: str,
+        classes: Sequence[tuple[str, Sequence[str]]],
+        now: datetime,
+        *,
+        files: Sequence[EntryFile] = (),
+        per_view: Callable[[View], dict[str, object]] | None = None,
+        **values: object,
+    ) -> None:
+        """Queue `template` about `entry` as one message per view among `classes`, each
+        rendered from the entry as that view shows it. `files` (a slip's scan: the reporter's
+        handwriting, name and phone) go only to a `lengkap` view of an entry not confidential.
+        """
+        for audience in self.views.audiences(classes):
+            own_mid = _with(mid, audience)
+            if _queued(session, own_mid):
+                continue
+            shown = self.views.show(entry, audience.view)
+            attached = files if audience.view == "lengkap" and not entry.confidential else ()
+            context = {
+                **values,
+                **(per_view(audience.view) if per_view else {}),
+                **self._context(shown, audience),
+                "files": attached,
+            }
+            letter = self.letters.render(template, self.lang, **context)
+            message = self._message(audience.addresses, letter, own_mid)
+            for f in attached:
+                maintype, _, subtype = f.content_type.partition("/")
+                message.add_attachment(
+                    self.store.get(f.sha256),
+                    maintype=maintype,
+                    subtype=subtype,
+                    filename=f.filename,
+                )
+            self._queue(session, message, purpose, [entry], now)
 
     def _acknowledge(self, session: Session, entry: Entry, now: datetime) -> None:
         to = self._reporter_address(entry)
@@ -354,7 +463,10 @@ class Escalator:
         if self._acknowledged_today(session, to, now) >= self.cfg.acknowledge_per_day:
             log.info("no acknowledgement for %s: sender already had one today", entry.register_no)
             return
-        letter = self.letters.render("tanda_terima", self.lang, **self._context(entry))
+        # The reporter's own mail: nothing masked (a confidential entry's text not quoted).
+        letter = self.letters.render(
+            "tanda_terima", self.lang, **self._context(for_reporter(entry))
+        )
         message = self._message(
             [to],
             letter,
@@ -385,14 +497,18 @@ class Escalator:
             return None  # a phone number, or our own mail coming back: never write to it
         return contact
 
-    def _team(self, entry: Entry) -> list[str]:
-        return _unique([*self.cfg.quality_team, *self.cfg.units.get(entry.unit, [])])
+    def _team_classes(self, entry: Entry) -> list[tuple[str, Sequence[str]]]:
+        return [(TEAM, self.cfg.quality_team), (UNITS, self.cfg.units.get(entry.unit, []))]
 
-    def _context(self, entry: Entry) -> dict[str, object]:
+    def _context(self, shown: Shown, audience: Audience | None = None) -> dict[str, object]:
+        """What every template about one entry gets: `entry` is the entry as the audience's
+        view shows it (no audience: the reporter, in our mail to them)."""
         return {
-            "entry": entry,
-            "headline": _headline(entry),
-            "internal": True,
+            "entry": shown,
+            "headline": shown.headline,
+            # Whether the reporter line (name, contact, address, subject) is printed.
+            "internal": not shown.confidential and (audience is None or audience.view != "anonim"),
+            "view": "pelapor" if audience is None else audience.view,
             "files": [],
             **self._common(None),
         }
@@ -479,17 +595,29 @@ def _mail_id(entry: Entry) -> str | None:
     return entry.source_id if entry.source_id.startswith("<") else None
 
 
-def _headline(entry: Entry) -> str:
-    return _shorten(entry.subject or entry.text)
+def _with(message_id: str, audience: Audience) -> str:
+    """The Message-ID of `audience`'s message of a mail: the mail's own, or with the
+    audience's suffix before the domain (`<segera.ADU-…@d>` → `<segera.ADU-….kepala@d>`)."""
+    if audience.suffix is None:
+        return message_id
+    local, _, domain = message_id.rpartition("@")
+    return f"{local}.{audience.suffix}@{domain}"
 
 
-def _shorten(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _HEADLINE_CHARS else text[: _HEADLINE_CHARS - 1] + "…"
+def _suffix(message_id: str) -> str | None:
+    """The audience suffix of one of our Message-IDs, None for a mail's own Message-ID."""
+    last = message_id.rpartition("@")[0].rpartition(".")[2]
+    return last if last in SUFFIXES.values() else None
 
 
-def _unique(addresses: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(a.strip() for a in addresses if a.strip()))
+def _sendings(session: Session, prefix: str) -> int:
+    """How many times a mail whose Message-IDs start with `prefix` and go on with a count
+    (`<laporan-bulanan.2026-10.2@…`, `<….2.kepala@…`) was sent: the highest count."""
+    ids = session.exec(
+        select(OutboxMessage.message_id).where(col(OutboxMessage.message_id).like(f"{prefix}%"))
+    ).all()
+    counts = [mid[len(prefix) :].partition("@")[0].partition(".")[0] for mid in ids]
+    return max((int(n) for n in counts if n.isdigit()), default=0)
 
 
 def _slots(local: datetime, times: Sequence[str], day_offset: int) -> list[datetime]:

@@ -113,6 +113,8 @@ class ManualItem:
     keys: tuple[str, ...] = ()
     source_id: str | None = None
     notes: tuple[tuple[str, str], ...] = ()
+    # Rahasia from the start: its first escalation already carries the number only.
+    confidential: bool = False
 
     def dedupe_keys(self) -> tuple[str, ...]:
         if self.keys:
@@ -177,6 +179,7 @@ class Intake:
         self.escalator = escalator
         self.classifier = classifier
         self.staff = staff_addresses(settings.escalation)
+        self.prefix = settings.facility.register_prefix
         self.scanners = frozenset(a.lower() for a in settings.scans.senders)
         self.pool = pool or WorkerPool(workers=1)
 
@@ -268,7 +271,9 @@ class Intake:
                     _bounced(session, p.mail, now)
                 processed.append(p.processed(outcome, None, now))
                 results[p.index] = IntakeResult(outcome)
-            elif isinstance(thread := find_thread(session, p.mail, self.staff), Thread):
+            elif isinstance(
+                thread := find_thread(session, p.mail, self.staff, self.prefix), Thread
+            ):
                 received_at = p.item.received_at
                 record_reply(session, thread, p.mail, p.files, received_at, self.escalator, now)
                 processed.append(p.processed(Outcome.THREADED, thread.entry.id, now))
@@ -506,7 +511,14 @@ class Intake:
                         fresh.append(item)
                 drafts = [self._manual_draft(item) for item in fresh]
                 created = create_entries(session, self.settings, drafts, now)
-                self.escalator.on_registered(session, load_entries(session, created), now)
+                loaded = load_entries(session, created)
+                for item, row in zip(fresh, loaded, strict=True):
+                    if item.confidential:
+                        assert row.id is not None
+                        row.confidential = True
+                        session.add(row)
+                        add_event(session, row.id, now, "confidential", item.by, "ya")
+                self.escalator.on_registered(session, loaded, now)
                 rows = [
                     processed_row(source, key, entry.source_id, Outcome.REGISTERED, entry.id, now)
                     for item, entry in zip(fresh, created, strict=True)

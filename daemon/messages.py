@@ -53,6 +53,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Rujukan ke Dinas Kesehatan (ke-{n}) diantrekan untuk dikirim.",
         "en": "Referral to the district health office (no. {n}) queued for mailing.",
     },
+    "box_opened": {
+        "id": "Kotak saran dibuka {at}: sesi {id}, {n} slip dihitung. Slip yang dipindai "
+        "mulai sekarang masuk sesi ini.",
+        "en": "Suggestion box opened {at}: session {id}, {n} slips counted. Slips scanned from "
+        "now on belong to it.",
+    },
+    "box_none": {
+        "id": "Belum ada pembukaan kotak saran yang dicatat; catat dengan `aduan kotak buka`.",
+        "en": "No opening of the suggestion box recorded; record one with `aduan kotak buka`.",
+    },
+    "box_cocok": {
+        "id": "Kotak {id} ({at}, {by}): {counted} dihitung, {registered} tercatat: cocok",
+        "en": "Box {id} ({at}, {by}): {counted} counted, {registered} registered: all there",
+    },
+    "box_menunggu": {
+        "id": "Kotak {id} ({at}, {by}): {counted} dihitung, {registered} tercatat: "
+        "{n} slip belum dipindai",
+        "en": "Box {id} ({at}, {by}): {counted} counted, {registered} registered: "
+        "{n} slips not scanned yet",
+    },
+    "box_kurang": {
+        "id": "Kotak {id} ({at}, {by}): {counted} dihitung, {registered} tercatat: KURANG {n} "
+        "slip; cari slipnya lalu `aduan scan`",
+        "en": "Box {id} ({at}, {by}): {counted} counted, {registered} registered: {n} MISSING; "
+        "find the slips and `aduan scan` them",
+    },
+    "box_lebih": {
+        "id": "Kotak {id} ({at}, {by}): {counted} dihitung, {registered} tercatat: LEBIH {n}; "
+        "periksa slip yang terpindai dua kali atau hitungan yang salah",
+        "en": "Box {id} ({at}, {by}): {counted} counted, {registered} registered: {n} EXTRA; "
+        "look for a slip scanned twice or a miscount",
+    },
+    "receipt_written": {"id": "Tanda terima: {path}", "en": "Receipt: {path}"},
     "no_entries": {"id": "Belum ada entri.", "en": "No entries yet."},
     "text_changed": {"id": "teks diganti", "en": "text replaced"},
     "scan_registered": {"id": "{file}: tercatat {nos}", "en": "{file}: registered {nos}"},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, func, insert
 from sqlmodel import Session, col, select
 
-from aduan.daemon.config import Settings
+from aduan.daemon.box import current_box
+from aduan.daemon.calendar import WorkCalendar, working_days_for
+from aduan.daemon.config import Deadlines, Settings
 from aduan.daemon.errors import UsageError
 from aduan.models.numbering import next_register_nos
 from aduan.models.tables import (
@@ -55,6 +57,7 @@ class EntryDraft:
     ocr_confidence: float | None = None  # slips only
     slip_date: date | None = None
     review_reason: str | None = None  # why a person must check what the machine read
+    box_session_id: int | None = None  # slips: the opening of the box they came out at
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,12 @@ def create_entries(
     """
     if not drafts:
         return []
+    drafts = _from_the_box(session, drafts, now, settings.facility.tz)
     period = now.astimezone(settings.facility.tz).strftime("%Y-%m")
     numbers = next_register_nos(session, settings.facility.register_prefix, period, len(drafts))
+    calendar = WorkCalendar.from_settings(settings)  # once per batch: it caches what it counts
     rows = [
-        _entry_row(number, draft, settings, now)
+        _entry_row(number, draft, settings, calendar, now)
         for number, draft in zip(numbers, drafts, strict=True)
     ]
     returned = session.scalars(
@@ -109,10 +114,37 @@ def create_entries(
     ]
 
 
+def due_dates(
+    received_at: datetime, channel: str, deadlines: Deadlines, calendar: WorkCalendar
+) -> tuple[datetime, datetime | None, datetime]:
+    """When an entry received at `received_at` must be forwarded, answered (electronic
+    channels only, else None) and resolved: on the wall clock, or in working days where
+    `[deadlines] *_count = "hari_kerja"` (see `WorkCalendar.add_working_days`)."""
+
+    def after(hours: int, count: str) -> datetime:
+        if count == "hari_kerja":
+            return calendar.add_working_days(received_at, working_days_for(hours))
+        return received_at + timedelta(hours=hours)
+
+    forward = after(deadlines.forward, deadlines.forward_count)
+    answer = (
+        after(deadlines.answer_electronic, deadlines.answer_count)
+        if channel in ELECTRONIC_CHANNELS
+        else None
+    )
+    if deadlines.resolve_count == "hari_kerja":
+        resolve = calendar.add_working_days(received_at, deadlines.resolve_days)
+    else:
+        resolve = received_at + timedelta(days=deadlines.resolve_days)
+    return forward, answer, resolve
+
+
 def _entry_row(
-    register_no: str, draft: EntryDraft, settings: Settings, now: datetime
+    register_no: str, draft: EntryDraft, settings: Settings, calendar: WorkCalendar, now: datetime
 ) -> dict[str, Any]:
-    deadlines = settings.deadlines
+    forward, answer, resolve = due_dates(
+        draft.received_at, draft.channel, settings.deadlines, calendar
+    )
     return {
         "register_no": register_no,
         "received_at": draft.received_at,
@@ -131,19 +163,40 @@ def _entry_row(
         "reasons": list(draft.classification.reasons),
         # Promotions, phishing and the like stay in the register, but nobody is asked to act.
         "status": "bukan_aduan" if draft.classification.spam else "diterima",
-        "due_forward": draft.received_at + timedelta(hours=deadlines.forward),
-        "due_answer": (
-            draft.received_at + timedelta(hours=deadlines.answer_electronic)
-            if draft.channel in ELECTRONIC_CHANNELS
-            else None
-        ),
-        "due_resolve": draft.received_at + timedelta(days=deadlines.resolve_days),
+        "due_forward": forward,
+        "due_answer": answer,
+        "due_resolve": resolve,
         "response": None,
         "rtl": None,
         "ocr_confidence": draft.ocr_confidence,
         "slip_date": draft.slip_date,
         "review_reason": draft.review_reason,
+        "box_session_id": draft.box_session_id,
     }
+
+
+def _from_the_box(
+    session: Session, drafts: Sequence[EntryDraft], now: datetime, tz: ZoneInfo
+) -> Sequence[EntryDraft]:
+    """Slips belong to the open box session: received when the box was opened."""
+    if not any(d.channel == "kotak_saran" for d in drafts):
+        return drafts
+    box = current_box(session, now)
+    if box is None:
+        return drafts
+    opened = box.opened_at.astimezone(tz).strftime("%d/%m/%Y %H.%M")
+    note = ("kotak", f"kotak saran dibuka {opened} oleh {box.opened_by} (sesi {box.id})")
+    return [
+        replace(
+            d,
+            received_at=min(d.received_at, box.opened_at),
+            box_session_id=box.id,
+            notes=(*d.notes, note),
+        )
+        if d.channel == "kotak_saran"
+        else d
+        for d in drafts
+    ]
 
 
 def load_entries(session: Session, created: Sequence[NewEntry]) -> list[Entry]:
@@ -269,6 +322,8 @@ class Update:
     response: str | None = None
     rtl: str | None = None
     note: str | None = None
+    # Rahasia: mail about the entry carries its number only (daemon/privacy.py).
+    confidential: bool | None = None
 
 
 def update_entry(
@@ -298,6 +353,9 @@ def update_entry(
             status = "selesai"
     if update.note is not None:
         add_event(session, entry.id, now, "note", by, update.note)
+    if update.confidential is not None and update.confidential != entry.confidential:
+        entry.confidential = update.confidential
+        add_event(session, entry.id, now, "confidential", by, _yes_no(update.confidential))
     status = update.status or status
     if status != entry.status:
         add_event(session, entry.id, now, "status", by, f"{entry.status} → {status}")
@@ -420,6 +478,7 @@ def entry_json(
         ],
         "ocr_confidence": entry.ocr_confidence,
         "slip_date": None if entry.slip_date is None else entry.slip_date.isoformat(),
+        "confidential": entry.confidential,
         "review": {
             "needed": entry.review_reason is not None,
             "reason": entry.review_reason,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from aduan.daemon.box import BoxCount, box_counts
 from aduan.daemon.register import count_entries, count_overdue
 from aduan.daemon.sources import PollReport
 from aduan.models.db import insert_for, transaction
@@ -63,15 +64,22 @@ class Status:
     bounces: int
     review: int  # entries whose machine reading a person must check
     blank_pages: int  # scanned pages skipped as blank
+    box: list[BoxCount]  # recent openings of the suggestion box, reconciled
 
     def as_json(self, tz: Any) -> dict[str, Any]:
         data = asdict(self)
+        del data["box"]
+        data["kotak"] = [b.as_json(tz) for b in self.box]
         for src in data["sources"]:
             for key in ("last_ok_at", "last_error_at"):
                 src[key] = None if src[key] is None else src[key].astimezone(tz).isoformat()
         for src, health in zip(data["sources"], self.sources, strict=True):
             src["failing"] = health.failing
         return data
+
+
+# How far back `status` reconciles box openings: the SOPs open it every two weeks to monthly.
+BOX_DAYS = timedelta(days=120)
 
 
 def collect_status(engine: Engine, now: datetime) -> Status:
@@ -95,4 +103,5 @@ def collect_status(engine: Engine, now: datetime) -> Status:
             bounces=count(ProcessedItem, ProcessedItem.outcome == "bounce"),
             review=count(Entry, col(Entry.review_reason).is_not(None)),
             blank_pages=count(ProcessedItem, ProcessedItem.outcome == "blank"),
+            box=box_counts(session, since=now - BOX_DAYS),
         )

@@ -19,7 +19,7 @@ from aduan.daemon.escalation import Escalator
 from aduan.daemon.register import StoredFile, Update, add_event, add_files, update_entry
 from aduan.models.tables import Entry, OutboxMessage
 from aduan.parsers.mail import Mail
-from aduan.parsers.reply import find_tags, parse_commands, reply_text
+from aduan.parsers.reply import find_codes, find_tags, parse_commands, reply_text
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ def staff_addresses(cfg: Escalation) -> frozenset[str]:
     return frozenset(a.strip().lower() for a in (*cfg.quality_team, *cfg.head, *units))
 
 
-def find_thread(session: Session, mail: Mail, staff: frozenset[str]) -> Thread | Mention | None:
+def find_thread(
+    session: Session, mail: Mail, staff: frozenset[str], prefix: str
+) -> Thread | Mention | None:
     sender = (mail.sender_address or "").lower()
     from_staff = sender in staff
     entry = _by_reference(session, (*mail.in_reply_to, *mail.references))
@@ -51,12 +53,27 @@ def find_thread(session: Session, mail: Mail, staff: frozenset[str]) -> Thread |
         return Thread(entry, from_staff)
     tags = find_tags(mail.subject)
     if not tags:
-        return None
+        return _by_code(session, mail, sender, from_staff, prefix)
     tagged = list(session.exec(select(Entry).where(col(Entry.register_no).in_(tags))))
     for entry in tagged:
         if from_staff or (sender and sender == (entry.reporter_contact or "").lower()):
             return Thread(entry, from_staff)
     return Mention(tagged[0].register_no) if tagged else None
+
+
+def _by_code(
+    session: Session, mail: Mail, sender: str, from_staff: bool, prefix: str
+) -> Thread | None:
+    """A tracking code written without brackets, in the subject or the new text: only the
+    entry's own reporter (or staff) continues it that way, so a stranger quoting a number
+    never lands on someone else's complaint."""
+    codes = find_codes(f"{mail.subject}\n{reply_text(mail.text)}", prefix=prefix)
+    if not codes or not (sender or from_staff):
+        return None
+    for entry in session.exec(select(Entry).where(col(Entry.register_no).in_(codes))):
+        if from_staff or sender == (entry.reporter_contact or "").lower():
+            return Thread(entry, from_staff)
+    return None
 
 
 def _by_reference(session: Session, ids: Iterable[str]) -> Entry | None:

@@ -65,6 +65,17 @@ def find_tags(subject: str, *, prefix: str | None = None) -> tuple[str, ...]:
     return tuple(found)
 
 
+def find_codes(text: str, *, prefix: str) -> tuple[str, ...]:
+    """Register numbers with `prefix` written anywhere in `text` ("kode ADU-2026-11-0001"),
+    first seen first: the tracking code a reporter copies when their mail program dropped
+    our headers and the subject's tag."""
+    found: dict[str, None] = {}
+    for written_prefix, rest in _REGISTER_NO_RE.findall(text):
+        if written_prefix.upper() == prefix.upper():
+            found[f"{written_prefix.upper()}-{rest}"] = None
+    return tuple(found)
+
+
 # --- the new part of a reply ----------------------------------------------------------------
 
 _QUOTED = re.compile(r"[ \t]*>")

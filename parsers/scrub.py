@@ -1,6 +1,17 @@
-"""Personal data out of a complaint's text, for the public notice board (papan pengaduan).
+"""Personal data out of a complaint's text: for the public notice board (papan pengaduan)
+and for mail that leaves the building.
 
-Contract (implemented by `scrub`):
+Three strengths, each contained in the next:
+- `mask_health`: health data only — 16-digit NIK/KK and 13-digit BPJS numbers, labelled
+  medical record numbers, and the stigmatising diagnoses of `parsers/diagnoses.py`
+  (→ `[diagnosis disamarkan]`); phone numbers, names and addresses stay. For the quality
+  team, who need to call the reporter back but not to know their HIV status.
+- `mask_contact`: health data, plus e-mail addresses, phone numbers, street addresses and
+  the reporter's own names; names after an honorific stay (they are mostly staff, whom the
+  head must know to act). For a summary that shows the reporter as initials.
+- `scrub`: everything, for the public and for other offices.
+
+Contract of `scrub`:
 - e-mail addresses → `[surel disamarkan]`;
 - Indonesian phone numbers as people write them (mobile and landline, 0…, 62…, +62…,
   area codes in brackets), 16-digit NIK/KK and 13-digit BPJS numbers (also in groups), and
@@ -9,7 +20,9 @@ Contract (implemented by `scrub`):
   → `[alamat disamarkan]`;
 - the reporter's names as given, whole and word by word, and capitalised names after an
   honorific (the honorific stays: `Ibu [nama]`) → `[nama]`;
-- amounts, times, dates and counts stay; idempotent: scrub(scrub(x)) == scrub(x).
+- the diagnoses of `Diagnoses` → `[diagnosis disamarkan]`;
+- amounts, times, dates and counts stay; idempotent: scrub(scrub(x)) == scrub(x), and so
+  are `mask_health` and `mask_contact`.
 
 Errs toward hiding: a notice board is public, and a masked street name costs nothing. Names
 are recognised by their capital letter, so a name written in lower case after an honorific
@@ -20,11 +33,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from aduan.parsers.diagnoses import DIAGNOSES
 
 NUMBER = "[nomor disamarkan]"
 EMAIL = "[surel disamarkan]"
 ADDRESS = "[alamat disamarkan]"
 NAME = "[nama]"
+DIAGNOSIS = "[diagnosis disamarkan]"
+PLACEHOLDERS = (NUMBER, EMAIL, ADDRESS, NAME, DIAGNOSIS)
 
 # Starts only where a local part can start: tried inside a long word, it would rescan the
 # word's rest from every letter.
@@ -112,20 +131,94 @@ _NOT_NAME_PARTS = frozenset(
         "surel",
         "alamat",
         "disamarkan",
+        "diagnosis",
     }
 )
 
+# Indonesian enclitics after a term: "depresinya", "HIV-nya", "kankerku".
+_SUFFIX = r"(?:-?(?:nya|ku|mu))?"
 
-def scrub(text: str, names: Iterable[str] = ()) -> str:
+
+@dataclass(frozen=True)
+class Diagnoses:
+    """The diagnosis terms to mask (see `parsers/diagnoses.py` for how one is written),
+    compiled once: `Diagnoses.of()` is the built-in list."""
+
+    terms: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+
+    @staticmethod
+    def of(extra: Iterable[str] = (), shown: Iterable[str] = ()) -> Diagnoses:
+        """The built-in terms without `shown`, plus `extra`. ValueError for a `shown` term
+        that is not built in, or a term that is empty or would eat a placeholder."""
+        return _diagnoses(tuple(extra), tuple(shown))
+
+    def mask(self, text: str) -> str:
+        return text if self.pattern is None else self.pattern.sub(DIAGNOSIS, text)
+
+
+@lru_cache(maxsize=8)
+def _diagnoses(extra: tuple[str, ...], shown: tuple[str, ...]) -> Diagnoses:
+    built_in = {term.casefold() for term in DIAGNOSES}
+    unknown = [term for term in shown if term.casefold() not in built_in]
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not a built-in diagnosis term")
+    hidden = {term.casefold() for term in shown}
+    terms = [t.strip() for t in (*DIAGNOSES, *extra) if t.strip().casefold() not in hidden]
+    if any(not term or term == "*" for term in terms):
+        raise ValueError("a diagnosis term is empty")
+    if not terms:
+        return Diagnoses((), None)
+    alternatives = sorted({_term_regex(term) for term in terms}, key=len, reverse=True)
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)}){_SUFFIX}(?!\w)", re.I)
+    for placeholder in PLACEHOLDERS:
+        found = pattern.search(placeholder)
+        if found:
+            raise ValueError(f"diagnosis term {found[0]!r} would mask aduan's own {placeholder}")
+    return Diagnoses(tuple(terms), pattern)
+
+
+def _term_regex(term: str) -> str:
+    stem, run_on = (term[:-1], r"\w*") if term.endswith("*") else (term, "")
+    words = [re.escape(word) for word in stem.split()]
+    return r"[\s-]+".join(words) + run_on
+
+
+BUILT_IN = Diagnoses.of()
+
+
+def mask_health(text: str, diagnoses: Diagnoses = BUILT_IN) -> str:
+    """Mask NIK/KK and BPJS numbers, labelled medical record numbers and the diagnoses in
+    `text`; phone numbers, names and addresses stay (see the module docstring)."""
+    text = _RECORD.sub(lambda match: match["label"] + NUMBER, text)
+    text = _numbers(text, phones=False)
+    return diagnoses.mask(text)
+
+
+def mask_contact(text: str, names: Iterable[str] = (), diagnoses: Diagnoses = BUILT_IN) -> str:
+    """`mask_health`, plus e-mail addresses, phone numbers, street addresses and the given
+    `names`; a name after an honorific stays."""
+    return _scrub(text, names, diagnoses, honorifics=False)
+
+
+def scrub(text: str, names: Iterable[str] = (), diagnoses: Diagnoses = BUILT_IN) -> str:
     """Mask personal data in `text`; see the module docstring for the contract."""
+    return _scrub(text, names, diagnoses, honorifics=True)
+
+
+def _scrub(text: str, names: Iterable[str], diagnoses: Diagnoses, *, honorifics: bool) -> str:
     text = _EMAIL.sub(EMAIL, text)
     text = _RECORD.sub(lambda match: match["label"] + NUMBER, text)
     text = _numbers(text)
+    # Before addresses: a diagnosis inside a clause that reads as a street is masked alike,
+    # but its placeholder must not end the street's clause early.
+    text = diagnoses.mask(text)
     text = _STREET.sub(ADDRESS, text)
     text = _RT_RW.sub(ADDRESS, text)
     # Honorifics first: a given name masked before would hide the rest of the name behind
     # it ("dr. Rina Kusuma" with "Rina" given must not leave "dr. [nama] Kusuma").
-    text = _HONORIFIC_NAME.sub(lambda match: match["title"] + match["gap"] + NAME, text)
+    if honorifics:
+        text = _HONORIFIC_NAME.sub(lambda match: match["title"] + match["gap"] + NAME, text)
     pattern = _names_pattern(names)
     return text if pattern is None else pattern.sub(NAME, text)
 
@@ -133,16 +226,17 @@ def scrub(text: str, names: Iterable[str] = ()) -> str:
 # --- numbers ------------------------------------------------------------------------------
 
 
-def _numbers(text: str) -> str:
+def _numbers(text: str, *, phones: bool = True) -> str:
+    """Mask NIK/KK/BPJS numbers, and phone numbers too unless `phones` is False."""
     spans: list[tuple[int, int]] = []
     chain: list[re.Match[str]] = []
     for group in _DIGITS.finditer(text):
         if chain and _joins(text[chain[-1].end() : group.start()]):
             chain.append(group)
             continue
-        spans.extend(_personal_numbers(text, chain))
+        spans.extend(_personal_numbers(text, chain, phones))
         chain = [group]
-    spans.extend(_personal_numbers(text, chain))
+    spans.extend(_personal_numbers(text, chain, phones))
     pieces: list[str] = []
     end = 0
     for start, stop in spans:
@@ -158,10 +252,13 @@ def _joins(between: str) -> bool:
     return between.replace("(", "").replace(")", "") in _JOINERS
 
 
-def _personal_numbers(text: str, chain: Sequence[re.Match[str]]) -> list[tuple[int, int]]:
+def _personal_numbers(
+    text: str, chain: Sequence[re.Match[str]], phones: bool
+) -> list[tuple[int, int]]:
     """Spans of the phone, NIK and BPJS numbers in one chain of digit groups. A chain may
     hold more than one number, or a number and then a count ("0812 3456 7890 2 kali"): the
-    longest number from each group on is taken."""
+    longest number from each group on is taken. Without `phones`, a number that reads as a
+    phone number is passed over (a 13-digit "6281234567890" is a phone, not a BPJS card)."""
     if not chain or _AMOUNT_BEFORE.search(text[max(0, chain[0].start() - 8) : chain[0].start()]):
         return []
     spans: list[tuple[int, int]] = []
@@ -173,11 +270,13 @@ def _personal_numbers(text: str, chain: Sequence[re.Match[str]]) -> list[tuple[i
                 text[a.end() : b.start()]
                 for a, b in zip(chain[start:stop], chain[start + 1 : stop], strict=False)
             ]
-            if _is_id_number(groups, joins) or _is_phone(groups):
+            phone = _is_phone(groups)
+            if phone or _is_id_number(groups, joins):
                 begin = chain[start].start()
                 while begin > 0 and text[begin - 1] in "+(":  # "+62", "(021)"
                     begin -= 1
-                spans.append((begin, chain[stop - 1].end()))
+                if phones or not phone:
+                    spans.append((begin, chain[stop - 1].end()))
                 start = stop
                 break
         else:

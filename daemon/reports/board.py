@@ -6,7 +6,8 @@ name, contact and address are left out, and personal data inside the texts is sc
 
 An entry is on the board when its follow-up (RTL) or answer was recorded in the window.
 Answered entries become `dipublikasikan`; entries still being followed up are shown as such
-and keep their status (their deadlines still run).
+and keep their status (their deadlines still run). A confidential (`rahasia`) entry is never
+on it: even scrubbed, its summary and follow-up may let the town recognise the person.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from aduan.daemon.letters import Letters
 from aduan.daemon.register import Update, update_entry
 from aduan.daemon.reports.documents import Documents, pdf_bytes, write_files
 from aduan.models.tables import Entry, Event
-from aduan.parsers.scrub import scrub
+from aduan.parsers.scrub import Diagnoses, scrub
 
 # What a board is about: feedback someone acted on. Praise and questions are answered, not
 # posted; spam never is.
@@ -111,6 +112,7 @@ def followed_up(session: Session, since: datetime, until: datetime) -> list[Entr
             col(Entry.id).in_(acted),
             col(Entry.kind).in_(BOARD_KINDS),
             col(Entry.status).in_(FOLLOWED_UP),
+            col(Entry.confidential).is_(False),
         )
         .order_by(col(Entry.received_at), col(Entry.id))
     )
@@ -119,9 +121,10 @@ def followed_up(session: Session, since: datetime, until: datetime) -> list[Entr
 
 def board_item(entry: Entry, settings: Settings) -> BoardItem:
     names = [entry.reporter_name] if entry.reporter_name else []
+    diagnoses = Diagnoses.of(settings.privacy.diagnoses, settings.privacy.diagnoses_shown)
 
     def clean(text: str | None) -> str:
-        return " ".join(scrub(text or "", names).split())
+        return " ".join(scrub(text or "", names, diagnoses).split())
 
     return BoardItem(
         register_no=entry.register_no,

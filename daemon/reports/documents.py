@@ -46,9 +46,24 @@ class Documents:
 
 def pdf_bytes(html: str) -> bytes:
     """A4 PDF of `html`; the fonts are the system's (fonts-dejavu-core at least)."""
-    import weasyprint  # loads Pango: only when a PDF is asked for
-
+    weasyprint = _weasyprint()
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]
+
+
+def _weasyprint() -> Any:
+    """WeasyPrint, imported when a PDF is first asked for (it loads Pango).
+
+    Its import sets Pillow's process-wide LOAD_TRUNCATED_IMAGES: from then on a truncated
+    scan would be read as half a slip instead of quarantined. Our documents embed no raster
+    images, so Pillow's strict default is put back.
+    """
+    from PIL import ImageFile
+
+    strict = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = strict
+    return weasyprint
 
 
 def write_files(out_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Path]:

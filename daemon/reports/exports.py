@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -67,10 +67,16 @@ def _iso(value: datetime | None, t: Texts) -> str:
 
 
 def xlsx_bytes(
-    tables: Sequence[Table], register: Sequence[Record], t: Texts, *, names: bool
+    tables: Sequence[Table],
+    register: Sequence[Record],
+    t: Texts,
+    *,
+    names: bool,
+    mask: Callable[[str], str] = str,
 ) -> bytes:
     """A workbook with the summary tables and the register; `names=False` writes the
-    reporter as initials only."""
+    reporter as initials only. The register's texts go through `mask` (the workbook is
+    mailed: health data masked), and a confidential entry shows its number only."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -78,7 +84,7 @@ def xlsx_bytes(
     assert summary is not None
     summary.title = t("sheet_summary")
     _summary_sheet(summary, tables, t)
-    _register_sheet(book.create_sheet(t("sheet_register")), register, t, names=names)
+    _register_sheet(book.create_sheet(t("sheet_register")), register, t, names=names, mask=mask)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -142,7 +148,14 @@ def _put(sheet: Worksheet, row: int, col: int, value: Cell, t: Texts, *, bold: b
         cell.font = Font(bold=True)
 
 
-def _register_sheet(sheet: Worksheet, records: Sequence[Record], t: Texts, *, names: bool) -> None:
+def _register_sheet(
+    sheet: Worksheet,
+    records: Sequence[Record],
+    t: Texts,
+    *,
+    names: bool,
+    mask: Callable[[str], str],
+) -> None:
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
     header = REGISTER_COLUMNS[t.lang]
@@ -166,13 +179,16 @@ def _register_sheet(sheet: Worksheet, records: Sequence[Record], t: Texts, *, na
     for number, r in enumerate((r for r in records if not r.spam), 1):
         line += 1
         who = _reporter(r) if names else initials(r.reporter_name)
+        text, response, rtl = (mask(v) for v in (r.text, r.response or "", r.rtl or ""))
+        if r.confidential:
+            who, text, response, rtl = "", t("confidential_text", no=r.register_no), "", ""
         row = (
             number,
             _local(r.received_at, t),
             who,
-            r.text,
-            r.response or "",
-            r.rtl or "",
+            text,
+            response,
+            rtl,
             t.label(r.status),
             r.register_no,
             t.label(r.channel),

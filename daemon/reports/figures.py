@@ -68,7 +68,8 @@ class Deadline:
     """
 
     name: str  # forward | answer | resolve
-    limit: int  # hours (forward, answer) or days (resolve)
+    limit: int  # hours (forward, answer) or days (resolve), as in [deadlines]
+    counted: str  # jam | hari | hari_kerja: how the register counts it
     total: int
     on_time: int
     late: int
@@ -171,29 +172,35 @@ def counts(
 
 
 def timeliness(records: Sequence[Record], deadlines: Deadlines, now: datetime) -> list[Deadline]:
+    """Each SOP deadline, judged against the due date the register stored for the entry:
+    the same rule as the reminders and overdue alerts, in hours or in working days."""
     hour, day = timedelta(hours=1), timedelta(days=1)
     return [
         _deadline(
             "forward",
             deadlines.forward,
-            [(r.received_at, r.forwarded_at) for r in records],
-            timedelta(hours=deadlines.forward),
+            deadlines.forward_count,
+            [(r.received_at, r.forwarded_at, r.due_forward) for r in records],
             hour,
             now,
         ),
         _deadline(
             "answer",
             deadlines.answer_electronic,
-            [(r.received_at, r.answered_at) for r in records if r.electronic],
-            timedelta(hours=deadlines.answer_electronic),
+            deadlines.answer_count,
+            [
+                (r.received_at, r.answered_at, r.due_answer)
+                for r in records
+                if r.due_answer is not None
+            ],
             hour,
             now,
         ),
         _deadline(
             "resolve",
             deadlines.resolve_days,
-            [(r.received_at, r.resolved_at) for r in records],
-            timedelta(days=deadlines.resolve_days),
+            deadlines.resolve_count,
+            [(r.received_at, r.resolved_at, r.due_resolve) for r in records],
             day,
             now,
         ),
@@ -203,28 +210,28 @@ def timeliness(records: Sequence[Record], deadlines: Deadlines, now: datetime) -
 def _deadline(
     name: str,
     limit: int,
-    pairs: Sequence[tuple[datetime, datetime | None]],
-    allowed: timedelta,
+    counted: str,
+    cases: Sequence[tuple[datetime, datetime | None, datetime]],
     unit: timedelta,
     now: datetime,
 ) -> Deadline:
     on_time = late = late_pending = pending = 0
     taken: list[float] = []
-    for received, done in pairs:
+    for received, done, due in cases:
         if done is None:
-            if now > received + allowed:
+            if now > due:
                 late += 1
                 late_pending += 1
             else:
                 pending += 1
             continue
         taken.append((done - received) / unit)
-        if done - received <= allowed:
+        if done <= due:
             on_time += 1
         else:
             late += 1
     median = statistics.median(taken) if taken else None
-    return Deadline(name, limit, len(pairs), on_time, late, late_pending, pending, median)
+    return Deadline(name, limit, counted, len(cases), on_time, late, late_pending, pending, median)
 
 
 def semester_figures(records: Sequence[Record], period: Period) -> SemesterFigures:

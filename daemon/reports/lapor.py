@@ -7,6 +7,8 @@ names and values are documented in README ("Ekspor LAPOR!").
 
 The reporter is anonymous by default, and personal data in the text is masked: a report in
 LAPOR! can become public. `with_contact` includes the reporter, for a reporter who agreed.
+A confidential (`rahasia`) entry is left out entirely: a row with its number only could not
+be typed into the form, and would still tell that there is such a complaint.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlmodel import Session, col, select
 from aduan.daemon.config import Settings
 from aduan.daemon.register import overdue_deadlines
 from aduan.models.tables import OPEN_STATUSES, Entry
-from aduan.parsers.scrub import scrub
+from aduan.parsers.scrub import Diagnoses, scrub
 
 # LAPOR!'s three classifications, from our kinds; praise and spam are not reports.
 CLASSIFICATION = {
@@ -59,7 +61,9 @@ FIELDS = (
 def unresolved(session: Session, since: datetime | None = None) -> list[Entry]:
     """Open entries LAPOR! could take, oldest first."""
     query = select(Entry).where(
-        col(Entry.status).in_(OPEN_STATUSES), col(Entry.kind).in_(tuple(CLASSIFICATION))
+        col(Entry.status).in_(OPEN_STATUSES),
+        col(Entry.kind).in_(tuple(CLASSIFICATION)),
+        col(Entry.confidential).is_(False),
     )
     if since is not None:
         query = query.where(Entry.received_at >= since)
@@ -75,10 +79,14 @@ def lapor_rows(
     with_contact: bool = False,
 ) -> list[dict[str, Any]]:
     tz = settings.facility.tz
+    diagnoses = Diagnoses.of(settings.privacy.diagnoses, settings.privacy.diagnoses_shown)
     rows = []
     for entry in entries:
+        if entry.confidential:
+            continue  # never exported, however it got here
         names = [] if with_contact or not entry.reporter_name else [entry.reporter_name]
-        text = " ".join((entry.text if with_contact else scrub(entry.text, names)).split())
+        shown = entry.text if with_contact else scrub(entry.text, names, diagnoses)
+        text = " ".join(shown.split())
         title = " ".join((entry.subject or "").split()) if with_contact else ""
         rows.append(
             {

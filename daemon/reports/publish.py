@@ -5,7 +5,8 @@ the monthly recap of 2026-10, the board of 2026-11-23) is made once: its `Public
 its mail and, for a board, its entries' new status are written in one transaction, under a
 unique (kind, period). A service that was down on the day catches up when it starts; a
 period that ended before anything was registered is skipped (a fresh install does not mail
-recaps of empty months).
+recaps of empty months). Recaps wait out quiet hours and days off: a monthly recap due on a
+Sunday or a holiday is made on the next working morning.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from aduan.daemon.calendar import WorkCalendar
 from aduan.daemon.config import WEEKDAYS, Settings
 from aduan.daemon.escalation import Escalator
 from aduan.daemon.register import DAEMON
@@ -76,7 +78,13 @@ def due_now(settings: Settings, now: datetime) -> list[Due]:
 
 
 def publish_due(settings: Settings, engine: Engine, escalator: Escalator, now: datetime) -> int:
-    """Make and mail whatever is due and not yet made; how many were made."""
+    """Make and mail whatever is due and not yet made; how many were made.
+
+    Nothing is made in quiet hours or on a day off (`[calendar]`): what fell due then is
+    made on the first call after them, as a service that was down catches up.
+    """
+    if WorkCalendar.from_settings(settings).is_quiet(now):
+        return 0
     made = 0
     for due in due_now(settings, now):
         try:

@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlmodel import Session
 
+from aduan.daemon.box import box_counts
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import UsageError
 from aduan.daemon.letters import Letters
@@ -31,8 +32,9 @@ from aduan.daemon.reports.records import (
     load_records,
     load_tallies,
 )
-from aduan.daemon.reports.texts import Texts
+from aduan.daemon.reports.texts import Texts, limit_text
 from aduan.models.tables import CHANNELS, KINDS, UNITS
+from aduan.parsers.scrub import Diagnoses, mask_health
 
 FORMATS = ("html", "pdf", "csv", "xlsx")
 WEEKLY_CHANNELS = ("whatsapp", "sms")
@@ -123,9 +125,20 @@ def make_report(
         elif fmt == "csv":
             files.append((f"{stem}.csv", exports.csv_bytes(content.register, t)))
         else:
-            data = exports.xlsx_bytes(content.sheets, content.register, t, names=content.names)
+            data = exports.xlsx_bytes(
+                content.sheets, content.register, t, names=content.names, mask=_mask(settings)
+            )
             files.append((f"{stem}.xlsx", data))
     return Report(period, title, content.summary, write_files(out_dir, files))
+
+
+def _mask(settings: Settings) -> Callable[[str], str]:
+    """What the mailed workbook does to the register's texts: `[privacy] mask_health`."""
+    privacy = settings.privacy
+    if not privacy.mask_health:
+        return str
+    diagnoses = Diagnoses.of(privacy.diagnoses, privacy.diagnoses_shown)
+    return lambda text: mask_health(text, diagnoses)
 
 
 def _monthly(
@@ -139,14 +152,18 @@ def _monthly(
     parts = _common_tables(fig, late, late_total, t, period.kind, now)
     parts["top_units"] = tables.top_units(fig.top_units, t)
     parts["top_words"] = tables.top_words(fig.top_words, t)
+    boxes = box_counts(session, period.start, period.end)
+    parts["box"] = tables.box_sessions(boxes, t)
     sheets = [parts[k] for k in ("summary", "kind", "channel", "unit", "status", "timeliness")]
-    sheets += [parts["overdue_all"], parts["top_units"], parts["top_words"]]
+    sheets += [parts["overdue_all"], parts["top_units"], parts["top_words"], parts["box"]]
     pics = _count_charts(fig, t, period.kind) if pictures else {}
     summary = _summary_lines(fig, t, period.kind)
     summary.append(t("sum_overdue", when=t.date(now), n=t.num(late_total)))
     if fig.top_units:
         top = fig.top_units[0]
         summary.append(t("sum_top", unit=t.label(top.value), n=top.count))
+    if boxes:
+        summary.append(t("sum_box", n=len(boxes), flagged=sum(b.flagged for b in boxes)))
     context = {"tables": parts, "charts": pics, "overdue_more": max(0, late_total - OVERDUE_ROWS)}
     return _Content("rekap_bulanan.html.j2", context, sheets, records, True, summary)
 
@@ -289,7 +306,7 @@ def _summary_lines(fig: figures.Figures, t: Texts, kind: str) -> list[str]:
         t("sum_spam", n=t.num(spam.now)),
     ]
     for d in fig.timeliness:
-        limit = t("within_days" if d.name == "resolve" else "within_hours", n=d.limit)
+        limit = limit_text(t, d)
         lines.append(
             t("sum_deadline", deadline=t(f"deadline_{d.name}"), limit=limit, share=t.pct(d.share))
         )

@@ -43,7 +43,12 @@ class Record:
     reporter_name: str | None
     reporter_contact: str | None
     reporter_address: str | None
+    confidential: bool  # rahasia: its text and reporter stay out of every recap file
     electronic: bool  # has the 3x24h answer deadline
+    # The entry's own deadlines, as the register computed them (wall clock or working days).
+    due_forward: datetime
+    due_answer: datetime | None
+    due_resolve: datetime
     forwarded_at: datetime | None
     answered_at: datetime | None
     resolved_at: datetime | None
@@ -192,7 +197,11 @@ def _record(entry: Entry, times: _Milestones, now: datetime) -> Record:
         reporter_name=entry.reporter_name,
         reporter_contact=entry.reporter_contact,
         reporter_address=entry.reporter_address,
+        confidential=entry.confidential,
         electronic=entry.due_answer is not None,
+        due_forward=entry.due_forward,
+        due_answer=entry.due_answer,
+        due_resolve=entry.due_resolve,
         forwarded_at=times.forwarded,
         answered_at=times.answered,
         resolved_at=times.resolved,

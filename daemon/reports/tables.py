@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from aduan.daemon.box import BoxCount
 from aduan.daemon.reports.figures import (
     BUCKETS,
     Count,
@@ -21,7 +22,7 @@ from aduan.daemon.reports.figures import (
     initials,
 )
 from aduan.daemon.reports.records import Overdue, Record
-from aduan.daemon.reports.texts import Texts
+from aduan.daemon.reports.texts import Texts, limit_text
 from aduan.models.tables import KINDS
 from aduan.parsers.scrub import scrub
 
@@ -153,7 +154,7 @@ def timeliness(deadlines: Sequence[Deadline], t: Texts, now: datetime) -> Table:
     rows = tuple(
         (
             t(f"deadline_{d.name}"),
-            t("within_days" if d.name == "resolve" else "within_hours", n=d.limit),
+            limit_text(t, d),
             d.total,
             d.on_time,
             d.late,
@@ -192,6 +193,27 @@ def overdue(items: Sequence[Overdue], t: Texts, total: int | None = None) -> Tab
     more = (total or 0) - len(items)
     notes = (t("overdue_more_sheet", n=t.num(more)),) if more > 0 else ()
     return Table(t("sec_overdue"), header, rows, notes=notes)
+
+
+def box_sessions(counts: Sequence[BoxCount], t: Texts) -> Table:
+    """Each opening of the suggestion box: slips counted against slips registered."""
+    header = (
+        t("no"), t("box_opened"), t("box_by"), t("box_counted"), t("box_registered"),
+        t("box_difference"), t("box_state"),
+    )  # fmt: skip
+    rows = tuple(
+        (
+            i,
+            Moment(box.opened_at, time=True),
+            box.opened_by,
+            box.counted,
+            box.registered,
+            Change(box.difference),
+            t(f"box_{box.state}"),
+        )
+        for i, box in enumerate(sorted(counts, key=lambda b: b.opened_at), 1)
+    )
+    return Table(t("sec_box"), header, rows, notes=(t("box_note"),))
 
 
 def top_units(topics: Sequence[Topic], t: Texts) -> Table:
@@ -268,10 +290,17 @@ def weekly_items(records: Sequence[Record], t: Texts) -> Table:
         (
             i,
             Lines((t.date_time(r.received_at), t.label(r.channel), r.register_no)),
-            initials(r.reporter_name),
+            "-" if r.confidential else initials(r.reporter_name),
             Lines((t.label(r.kind), t.label(r.unit))),
-            excerpt(scrub(r.text, _names(r))),
-            Lines((t.label(r.status), *([excerpt(scrub(r.rtl, _names(r)))] if r.rtl else []))),
+            t("confidential_text", no=r.register_no)
+            if r.confidential
+            else excerpt(scrub(r.text, _names(r))),
+            Lines(
+                (
+                    t.label(r.status),
+                    *([excerpt(scrub(r.rtl, _names(r)))] if r.rtl and not r.confidential else []),
+                )
+            ),
         )
         for i, r in enumerate(records, 1)
     )

@@ -7,10 +7,14 @@ number as the reader writes it ("87,5%" in Indonesian, "87.5%" in English).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aduan.daemon.letters import MONTHS, label  # one list of month names for all output
 from aduan.daemon.reports.periods import Period
+
+if TYPE_CHECKING:
+    from aduan.daemon.reports.figures import Deadline
 
 STRINGS: dict[str, dict[str, str]] = {
     # --- titles ------------------------------------------------------------------------------
@@ -70,7 +74,38 @@ STRINGS: dict[str, dict[str, str]] = {
     "sec_recurring": {"id": "Masalah berulang", "en": "Recurring problems"},
     "sec_resolution": {"id": "Lama penyelesaian", "en": "Time to resolution"},
     "sec_items": {"id": "Daftar umpan balik", "en": "The feedback, item by item"},
+    "confidential_text": {
+        "id": "RAHASIA – baca dengan: aduan register show {no}",
+        "en": "CONFIDENTIAL – read it with: aduan register show {no}",
+    },
     "sec_files": {"id": "Lampiran", "en": "Attachments"},
+    "sec_box": {"id": "Pembukaan kotak saran", "en": "Suggestion box openings"},
+    "box_opened": {"id": "Dibuka", "en": "Opened"},
+    "box_by": {"id": "Oleh", "en": "By"},
+    "box_counted": {"id": "Dihitung", "en": "Counted"},
+    "box_registered": {"id": "Tercatat", "en": "Registered"},
+    "box_difference": {"id": "Selisih", "en": "Difference"},
+    "box_state": {"id": "Keadaan", "en": "State"},
+    "box_cocok": {"id": "cocok", "en": "all there"},
+    "box_menunggu": {"id": "belum semua dipindai", "en": "not all scanned yet"},
+    "box_kurang": {"id": "KURANG: slip hilang?", "en": "MISSING: slips lost?"},
+    "box_lebih": {"id": "LEBIH: dipindai dua kali?", "en": "EXTRA: scanned twice?"},
+    "box_none": {
+        "id": "Tidak ada pembukaan kotak saran yang dicatat pada periode ini "
+        "(catat dengan `aduan kotak buka`).",
+        "en": "No opening of the suggestion box was recorded in this period "
+        "(record one with `aduan kotak buka`).",
+    },
+    "box_note": {
+        "id": "Slip yang dihitung saat kotak dibuka dibandingkan dengan slip yang tercatat di "
+        "register untuk pembukaan itu.",
+        "en": "Slips counted when the box was opened, against the slips registered for that "
+        "opening.",
+    },
+    "sum_box": {
+        "id": "Kotak saran: {n} kali dibuka, {flagged} dengan selisih slip",
+        "en": "Suggestion box: opened {n} times, {flagged} with a slip count that differs",
+    },
     # --- table headings ----------------------------------------------------------------------
     "item": {"id": "Uraian", "en": "Item"},
     "now_bulanan": {"id": "Bulan ini", "en": "This month"},
@@ -132,6 +167,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "days": {"id": "{n} hari", "en": "{n} d"},
     "within_hours": {"id": "≤ {n} jam", "en": "≤ {n} hours"},
     "within_days": {"id": "≤ {n} hari", "en": "≤ {n} days"},
+    "within_working_days": {"id": "≤ {n} hari kerja", "en": "≤ {n} working days"},
     "over_days": {"id": "> {n} hari", "en": "> {n} days"},
     "not_resolved": {"id": "Belum selesai", "en": "Not resolved yet"},
     "note_late": {
@@ -392,3 +428,11 @@ class Texts:
 
     def _day(self, value: datetime) -> str:
         return f"{value.day} {MONTHS[self.lang][value.month - 1]} {value.year}"
+
+
+def limit_text(t: Texts, deadline: Deadline) -> str:
+    """ "≤ 48 jam", "≤ 60 hari", or in working days "≤ 2 hari kerja"."""
+    if deadline.counted == "hari_kerja":
+        days = deadline.limit if deadline.name == "resolve" else -(-deadline.limit // 24)
+        return t("within_working_days", n=days)
+    return t("within_days" if deadline.name == "resolve" else "within_hours", n=deadline.limit)

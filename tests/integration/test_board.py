@@ -114,3 +114,14 @@ def test_an_empty_period_and_english(engine: Engine, tmp_path: Path) -> None:
     text = pdf_text(tmp_path / "papan-2020-01-20.pdf")
     assert "No complaints were followed up in this period." in text
     assert "FOLLOW-UP OF COMPLAINTS" in text
+
+
+def test_making_a_pdf_leaves_pillow_strict_about_truncated_scans(tmp_path: Path) -> None:
+    # WeasyPrint's import relaxes Pillow for the whole process; the service makes PDFs and
+    # reads scans in one process, and a truncated scan must still be quarantined.
+    from PIL import ImageFile
+
+    from aduan.daemon.reports.documents import pdf_bytes
+
+    assert pdf_bytes("<p>uji</p>").startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -29,6 +29,7 @@ TEAM = "mutu@puskesmas.example"
 HEAD = "kapus@puskesmas.example"
 PHARMACIST = "apoteker@puskesmas.example"
 OURS = "pengaduan@puskesmas.example"
+DOMAIN = "puskesmas.example"
 
 URGENT = "Anak saya kejang-kejang di UGD tapi tidak ditangani, malah disuruh menunggu giliran."
 QUEUE = "Antrian di pendaftaran lama sekali, petugas tidak ramah."
@@ -115,7 +116,14 @@ def test_a_mixed_mailbox_escalates_each_entry_once_and_acknowledges_complainants
     assert tags == sorted(e["register_no"] for e in registered.values() if e["kind"] != "lainnya")
     (to_head,) = received[HEAD]
     assert to_head["Subject"].startswith(f"[SEGERA] [{urgent['register_no']}]")
-    assert "Budi" in to_head.get_content()  # internal recipients see who complained
+    # The team sees who complained; the head (view `ringkas`) only the initials.
+    (to_team,) = [
+        m for m in team if m["Message-ID"] == f"<segera.{urgent['register_no']}@{DOMAIN}>"
+    ]
+    assert "Budi <budi@example.id>" in to_team.get_content()
+    assert to_head["Message-ID"] == f"<segera.{urgent['register_no']}.kepala@{DOMAIN}>"
+    assert "Pelapor        : B." in to_head.get_content()
+    assert "budi@example.id" not in to_head.get_content()
     (to_pharmacist,) = received[PHARMACIST]
     assert to_pharmacist["Subject"].startswith(f"[{registered['joko@example.id']['register_no']}]")
 
@@ -284,6 +292,11 @@ def directory_runtime(
                 f'head = ["{HEAD}"]',
                 f'weekly_day = "{weekly_day}"',  # "minggu": out of the way of Monday tests
                 extra,
+                # No quiet hours: these tests are about the deadlines themselves, at any hour
+                # and on any day (test_quiet_hours.py is about waiting for working time).
+                "[calendar]",
+                'quiet_start = "00:00"',
+                'quiet_end = "00:00"',
             ]
         ),
     )
@@ -330,7 +343,11 @@ def test_reminders_and_overdue_alerts_are_sent_once_per_entry_and_deadline(
     run_pass(runtime)
     run_pass(runtime)
     alerts = [r for r in outbox(runtime) if r.purpose == "terlambat"]
-    assert len(alerts) == 1 and alerts[0].recipients == [HEAD, TEAM]
+    # One alert per recipient class, each in its own view (once: the head's, Cc the team).
+    assert [(a.message_id, a.recipients) for a in alerts] == [
+        (f"<terlambat-answer.{entry.register_no}@{DOMAIN}>", [HEAD]),
+        (f"<terlambat-answer.{entry.register_no}.tim@{DOMAIN}>", [TEAM]),
+    ]
     assert all(r.status == "terkirim" for r in outbox(runtime))
     written = sorted(p.name for p in runtime.settings.smtp.outbox_dir.iterdir())
     assert len(written) == len(outbox(runtime))
@@ -400,13 +417,16 @@ def test_the_weekly_recap_lists_open_entries_once_a_week(tmp_path: Path) -> None
     run_pass(runtime)
     clock.now += timedelta(hours=3)
     run_pass(runtime)
-    (recap,) = [r for r in outbox(runtime) if r.purpose == "mingguan"]
+    # One message per recipient class (once: one to both), the team's under the old ID.
+    recap, to_head = [r for r in outbox(runtime) if r.purpose == "mingguan"]
     assert recap.message_id == "<mingguan.2026-W48@puskesmas.example>"
-    assert recap.recipients == [TEAM, HEAD]
+    assert recap.recipients == [TEAM]
+    assert to_head.message_id == "<mingguan.2026-W48.kepala@puskesmas.example>"
+    assert to_head.recipients == [HEAD]
     assert b"ADU-2026-11-0001" in recap.raw
     clock.now += timedelta(days=7)
     run_pass(runtime)
-    assert len([r for r in outbox(runtime) if r.purpose == "mingguan"]) == 2
+    assert len([r for r in outbox(runtime) if r.purpose == "mingguan"]) == 4  # two a week
     runtime.close()
 
 
@@ -455,9 +475,14 @@ def test_a_correction_to_urgent_tells_the_head_at_once(
     number = added.json()["register_no"]
     assert aduan(capsys, config, "register", "correct", number, "--urgent").code == 0
     queued = aduan(capsys, config, "status", "--json").json()["outbox_waiting"]
-    assert queued == 2  # the first escalation, and the urgent one to the head
+    # The first escalation, and the urgent one: to the team and, in its own view, the head.
+    assert queued == 3
     mid = f"<segera.{number}@puskesmas.example>"
     runtime = Runtime.open(load_settings(config))
     urgent = [row for row in outbox(runtime) if row.message_id == mid]
-    assert len(urgent) == 1 and HEAD in urgent[0].recipients
+    assert len(urgent) == 1 and urgent[0].recipients == [TEAM]
+    to_head = [
+        row for row in outbox(runtime) if row.message_id == f"<segera.{number}.kepala@{DOMAIN}>"
+    ]
+    assert len(to_head) == 1 and to_head[0].recipients == [HEAD]
     runtime.close()

@@ -55,10 +55,16 @@ def test_monthly_report_in_chosen_formats_and_sent(
     ).stdout  # fmt: skip
     assert str(register.monthly.total) in text
     assert aduan(capsys, config, "run", "--once").code == 0
-    sent = list((tmp_path / "var" / "outbox").glob("*laporan-bulanan*.eml"))
-    assert len(sent) == 1
-    raw = sent[0].read_bytes()
-    assert TEAM.encode() in raw and HEAD.encode() in raw
+    # One message per view: the team's with the XLSX, the head's without it (it names the
+    # reporters), saying so.
+    sent = sorted((tmp_path / "var" / "outbox").glob("*laporan-bulanan*.eml"))
+    assert len(sent) == 2
+    team = next(p for p in sent if ".kepala@" not in p.name)
+    head = next(p for p in sent if ".kepala@" in p.name)
+    assert f"To: {TEAM}".encode() in team.read_bytes()
+    assert b'filename="rekap-bulanan-' + register.month.encode() + b'.xlsx"' in team.read_bytes()
+    assert f"To: {HEAD}".encode() in head.read_bytes()
+    assert b'.xlsx"' not in head.read_bytes() and b"Tidak dilampirkan" in head.read_bytes()
 
 
 def test_report_usage_errors_are_one_line_with_exit_2(

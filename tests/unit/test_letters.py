@@ -60,6 +60,7 @@ def test_entry_letters_render(lang: str, name: str) -> None:
         entry=entry(),
         headline="Antrian",
         internal=True,
+        view="lengkap",
         files=[],
         facility="Puskesmas Uji",
         now=None,

@@ -7,7 +7,18 @@ import pytest
 
 from aduan.parsers.chat_export import parse_chat_export
 from aduan.parsers.contact_log import parse_contact_log
-from aduan.parsers.scrub import ADDRESS, EMAIL, NAME, NUMBER, scrub
+from aduan.parsers.diagnoses import DIAGNOSES
+from aduan.parsers.scrub import (
+    ADDRESS,
+    DIAGNOSIS,
+    EMAIL,
+    NAME,
+    NUMBER,
+    Diagnoses,
+    mask_contact,
+    mask_health,
+    scrub,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 
@@ -254,3 +265,109 @@ def test_fixture_messages_keep_amounts_times_and_counts() -> None:
     )
     reply = android[7]
     assert scrub(reply.text) == f"Ibu {NAME}, kami hubungi petugas jaga UGD sekarang."
+
+
+# --- health data: mask_health, and what scrub and mask_contact add to it -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("NIK 3201012301900001", f"NIK {NUMBER}"),
+        ("NIK: 3201 0123 0190 0001", f"NIK: {NUMBER}"),
+        ("kartu BPJS 0001234567890", f"kartu BPJS {NUMBER}"),
+        ("No. RM 12-34-56", f"No. RM {NUMBER}"),
+        ("nomor rekam medis: 00.12.34", f"nomor rekam medis: {NUMBER}"),
+        ("saya positif HIV", f"saya {DIAGNOSIS}"),
+        ("hasil tes hiv reaktif", f"hasil tes {DIAGNOSIS}"),
+        ("penderita HIV/AIDS", f"penderita {DIAGNOSIS}"),
+        ("ambil obat ARV di klinik VCT", f"ambil obat {DIAGNOSIS} di klinik {DIAGNOSIS}"),
+        ("anak saya ODHA", f"anak saya {DIAGNOSIS}"),
+        ("batuk lama, ternyata TBC", f"batuk lama, ternyata {DIAGNOSIS}"),
+        ("pengobatan TB paru 6 bulan", f"pengobatan {DIAGNOSIS} 6 bulan"),
+        ("TB-MDR", DIAGNOSIS),
+        ("hepatitis B dari ibu", f"{DIAGNOSIS} dari ibu"),
+        ("HBsAg reaktif", f"{DIAGNOSIS} reaktif"),
+        ("kena sifilis / raja singa", f"kena {DIAGNOSIS} / {DIAGNOSIS}"),
+        ("cek penyakit kelamin dan IMS", f"cek {DIAGNOSIS} dan {DIAGNOSIS}"),
+        ("adik saya ODGJ, gangguan jiwa", f"adik saya {DIAGNOSIS}, {DIAGNOSIS}"),
+        ("skizofrenia sejak 2019", f"{DIAGNOSIS} sejak 2019"),
+        ("depresinya kambuh", f"{DIAGNOSIS} kambuh"),
+        ("kanker payudara stadium 2", f"{DIAGNOSIS} stadium 2"),
+        ("KANKER", DIAGNOSIS),
+        ("pernah kusta", f"pernah {DIAGNOSIS}"),
+        ("pemakai narkoba / NAPZA", f"pemakai {DIAGNOSIS} / {DIAGNOSIS}"),
+        ("istri saya keguguran", f"istri saya {DIAGNOSIS}"),
+        ("hamil di luar nikah", DIAGNOSIS),
+        ("HIV-nya", DIAGNOSIS),
+    ],
+)
+def test_mask_health(text: str, masked: str) -> None:
+    assert mask_health(text) == masked
+    assert mask_health(masked) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Everyday conditions, often what the complaint is about: they stay.
+        "obat diabetes kosong, obat darah tinggi juga",
+        "anak demam berdarah, dirawat 3 hari",
+        "ibu hamil antri lama di KIA",
+        "hipertensi dan asma kambuh",
+        # Not the diagnosis: body height in a child's card, an island, a word inside a word.
+        "BB 12 kg, TB 85 cm",
+        "warga Pulau Sabu",
+        "tbcx dan hivos",
+        # Phone numbers, names and addresses are for the team to call back.
+        "HP 0812-3456-7890, Ibu Siti, Jl. Mawar No. 5",
+        "WA 6281234567890",
+    ],
+)
+def test_mask_health_keeps_the_rest(text: str) -> None:
+    assert mask_health(text) == text
+
+
+def test_scrub_masks_diagnoses_too_and_stays_idempotent() -> None:
+    text = "Bu Siti (HP 0812-3456-7890) positif HIV, No. RM 12-34-56, tinggal di Jl. Mawar 5"
+    once = scrub(text, ["Siti Aminah"])
+    assert once == (f"Bu {NAME} (HP {NUMBER}) {DIAGNOSIS}, No. RM {NUMBER}, tinggal di {ADDRESS}")
+    assert scrub(once, ["Siti Aminah"]) == once
+    assert mask_health(once) == once and mask_contact(once) == once
+
+
+def test_mask_contact_keeps_staff_names_after_an_honorific() -> None:
+    text = "Saya Siti, HP 0812-3456-7890, siti@contoh.id. dr. Budi membentak, saya TBC."
+    once = mask_contact(text, ["Siti Aminah"])
+    assert once == f"Saya {NAME}, HP {NUMBER}, {EMAIL}. dr. Budi membentak, saya {DIAGNOSIS}."
+    assert mask_contact(once, ["Siti Aminah"]) == once
+
+
+def test_a_facility_adds_and_unmasks_diagnosis_terms() -> None:
+    own = Diagnoses.of(extra=["demam berdarah", "gangguan tidur*"], shown=["Kanker", "depresi"])
+    assert mask_health("demam berdarah, kanker, depresi", own) == f"{DIAGNOSIS}, kanker, depresi"
+    assert mask_health("gangguan tidurnya", own) == DIAGNOSIS
+    assert mask_health("HIV", own) == DIAGNOSIS  # the rest of the built-in list stays
+    assert Diagnoses.of() is Diagnoses.of()  # compiled once
+
+
+@pytest.mark.parametrize(
+    ("extra", "shown", "problem"),
+    [
+        ((), ("flu",), "not a built-in"),
+        (("  ",), (), "empty"),
+        (("disamarkan",), (), "aduan.s own"),
+        (("nama",), (), "aduan.s own"),
+    ],
+)
+def test_bad_diagnosis_terms_are_refused(
+    extra: tuple[str, ...], shown: tuple[str, ...], problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem):
+        Diagnoses.of(extra, shown)
+
+
+def test_every_built_in_term_masks_itself() -> None:
+    for term in DIAGNOSES:
+        written = term.rstrip("*")
+        assert mask_health(f"soal {written} itu") == f"soal {DIAGNOSIS} itu", term
