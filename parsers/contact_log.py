@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from aduan.parsers.dates import MONTHS
+
 CHANNELS = ("sms", "whatsapp", "telepon", "langsung", "web", "media_sosial")
 
 
@@ -135,27 +137,6 @@ _CHANNEL_ALIASES: dict[str, str] = {
     "tiktok": "media_sosial",
 }
 
-_MONTHS: dict[str, int] = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("januari", "january", "jan"),
-            ("februari", "pebruari", "february", "feb", "peb"),
-            ("maret", "march", "mar"),
-            ("april", "apr"),
-            ("mei", "may"),
-            ("juni", "june", "jun"),
-            ("juli", "july", "jul"),
-            ("agustus", "august", "agu", "agt", "ags", "aug"),
-            ("september", "sep", "sept"),
-            ("oktober", "october", "okt", "oct"),
-            ("november", "nopember", "nov", "nop"),
-            ("desember", "december", "des", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _WEEKDAY = (
     r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
@@ -304,7 +285,7 @@ def _received_at(line: int, written: str) -> datetime | date:
             continue
         groups = match.groupdict()
         month_name = groups.get("month_name")
-        month = _MONTHS.get(month_name.lower()) if month_name else int(groups["month"])
+        month = MONTHS.get(month_name.lower()) if month_name else int(groups["month"])
         if month is None:
             break
         year = int(groups["year"])

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from aduan.parsers.dates import MONTHS
 from aduan.parsers.ocr import PageRead, Word
 
 # Review reasons, read by staff.
@@ -135,27 +136,6 @@ _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": 
 _DIGIT_RUN = re.compile(r"[\dOoDlI|]+")
 _NUMBER_LIKE = re.compile(r"(?=.*\d)[\dOoDlI|/.,-]+")
 
-_MONTHS: dict[str, int] = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("januari", "january", "jan"),
-            ("februari", "pebruari", "february", "feb", "peb"),
-            ("maret", "march", "mar"),
-            ("april", "apr"),
-            ("mei", "may"),
-            ("juni", "june", "jun"),
-            ("juli", "july", "jul"),
-            ("agustus", "august", "agu", "agt", "ags", "aug"),
-            ("september", "sep", "sept"),
-            ("oktober", "october", "okt", "oct"),
-            ("november", "nopember", "nov", "nop"),
-            ("desember", "december", "des", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})(?!\d)")
 _NAMED_DATE = re.compile(
     r"(?<!\d)(\d{1,2})\s*[-/.]?\s*([a-z]{3,})\.?\s*[-/.,]?\s*(\d{4}|\d{2})(?!\d)", re.I
@@ -593,10 +573,10 @@ def _first_phone(pattern: re.Pattern[str], text: str) -> str | None:
 
 def _month(word: str) -> int | None:
     word = word.lower()
-    if word in _MONTHS:
-        return _MONTHS[word]
+    if word in MONTHS:
+        return MONTHS[word]
     # A misread letter in a full month name ("Nopemher", "Agustos").
-    for name, number in _MONTHS.items():
+    for name, number in MONTHS.items():
         if len(name) >= 5 and _within(word, name, 1):
             return number
     return None

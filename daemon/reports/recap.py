@@ -144,12 +144,7 @@ def _mask(settings: Settings) -> Callable[[str], str]:
 def _monthly(
     session: Session, settings: Settings, period: Period, now: datetime, t: Texts, pictures: bool
 ) -> _Content:
-    records = load_records(session, period.start, period.end, now)
-    before = period.previous()
-    previous = load_tallies(session, before.start, before.end)
-    fig = figures.figures(records, previous, settings.deadlines, now)
-    late, late_total = load_overdue(session, period.end, now, OVERDUE_SHEET_ROWS)
-    parts = _common_tables(fig, late, late_total, t, period.kind, now)
+    records, fig, late_total, parts = _counted(session, settings, period, now, t)
     parts["top_units"] = tables.top_units(fig.top_units, t)
     parts["top_words"] = tables.top_words(fig.top_words, t)
     boxes = box_counts(session, period.start, period.end)
@@ -171,13 +166,8 @@ def _monthly(
 def _semester(
     session: Session, settings: Settings, period: Period, now: datetime, t: Texts, pictures: bool
 ) -> _Content:
-    records = load_records(session, period.start, period.end, now)
-    before = period.previous()
-    previous = load_tallies(session, before.start, before.end)
-    fig = figures.figures(records, previous, settings.deadlines, now)
+    records, fig, late_total, parts = _counted(session, settings, period, now, t)
     more = figures.semester_figures(records, period)
-    late, late_total = load_overdue(session, period.end, now, OVERDUE_SHEET_ROWS)
-    parts = _common_tables(fig, late, late_total, t, period.kind, now)
     parts["months"] = tables.months(more.months, t)
     parts["ranked"] = tables.ranked_units(more.ranked_units, t)
     parts["recurring"] = tables.recurring(
@@ -256,6 +246,19 @@ def _weekly(
     ]
     context = {"tables": parts, "charts": {}, "overdue_more": 0}
     return _Content("rekap_mingguan.html.j2", context, sheets, records, False, summary)
+
+
+def _counted(
+    session: Session, settings: Settings, period: Period, now: datetime, t: Texts
+) -> tuple[list[Record], figures.Figures, int, dict[str, tables.Table]]:
+    """What the monthly and semester recaps share: the period's entries, their figures
+    against the period before, the overdue count and the common tables."""
+    records = load_records(session, period.start, period.end, now)
+    before = period.previous()
+    previous = load_tallies(session, before.start, before.end)
+    fig = figures.figures(records, previous, settings.deadlines, now)
+    late, late_total = load_overdue(session, period.end, now, OVERDUE_SHEET_ROWS)
+    return records, fig, late_total, _common_tables(fig, late, late_total, t, period.kind, now)
 
 
 def _common_tables(
