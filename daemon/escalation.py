@@ -91,7 +91,9 @@ class Escalator:
             if entry.urgent:
                 if not self._urgent_waits(entry, now):  # else `tick` sends it when it may
                     self._escalate(session, entry, URGENT, now)
-            elif entry.kind in self.cfg.immediate:
+            elif entry.kind in self.cfg.immediate or not self.cfg.digest_times:
+                # No digest configured: every kind goes now, in the transaction that
+                # registers it, instead of waiting for the next deadline pass.
                 self._escalate(session, entry, ESCALATION, now)
             self._acknowledge(session, entry, now)
 
@@ -514,7 +516,9 @@ class Escalator:
         }
 
     def _common(self, now: datetime | None) -> dict[str, object]:
-        return {"facility": self.settings.facility.name, "now": now}
+        # The staff console's address ([web] base_url): mail links an entry's page there.
+        console = self.settings.web.base_url
+        return {"facility": self.settings.facility.name, "now": now, "console": console}
 
     def _message(
         self,
