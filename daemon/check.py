@@ -14,10 +14,12 @@ from sqlite3 import OperationalError
 from imapclient.exceptions import IMAPClientError
 from sqlalchemy import Engine
 
+from aduan.daemon.clock import utc_now
 from aduan.daemon.config import Settings
 from aduan.daemon.database import open_database
 from aduan.daemon.errors import AduanError, ExitCode
 from aduan.daemon.messages import t
+from aduan.daemon.oauth import token_source, token_state
 from aduan.daemon.smtp import connect as smtp_connect
 from aduan.daemon.sources.imap import connect
 
@@ -44,14 +46,22 @@ def run_checks(settings: Settings, lang: str) -> Iterator[CheckResult]:
     for label, path in _folders(settings):
         yield _guard(label, partial(_check_writable, path))
     yield _guard("OCR", lambda: _check_ocr(settings))
+    yield check_imap(settings, lang)
+    yield check_smtp(settings, lang)
+
+
+def check_imap(settings: Settings, lang: str) -> CheckResult:
+    """Log in to the mailbox as the service does (password or OAuth2) and find the folder."""
     if settings.mailbox is None:
-        yield CheckResult("IMAP", None, t("mailbox_unset", lang))
-    else:
-        yield _guard(f"IMAP {settings.mailbox.host}", lambda: _check_imap(settings))
+        return CheckResult("IMAP", None, t("mailbox_unset", lang))
+    return _guard(f"IMAP {settings.mailbox.host}", lambda: _check_imap(settings))
+
+
+def check_smtp(settings: Settings, lang: str) -> CheckResult:
+    """Connect and log in to the SMTP server as the outbox does."""
     if not settings.smtp.host:
-        yield CheckResult("SMTP", None, t("smtp_unset", lang, dir=settings.smtp.outbox_dir))
-    else:
-        yield _guard(f"SMTP {settings.smtp.host}", lambda: _check_smtp(settings))
+        return CheckResult("SMTP", None, t("smtp_unset", lang, dir=settings.smtp.outbox_dir))
+    return _guard(f"SMTP {settings.smtp.host}", lambda: _check_smtp(settings))
 
 
 def _guard(what: str, check: Callable[[], str]) -> CheckResult:
@@ -130,7 +140,8 @@ def _check_ocr(settings: Settings) -> str:
 def _check_imap(settings: Settings) -> str:
     cfg = settings.mailbox
     assert cfg is not None
-    client = connect(cfg)
+    tokens = token_source(settings, "mailbox", utc_now)
+    client = connect(cfg, tokens)
     try:
         if not client.folder_exists(cfg.folder):
             raise CheckFailed(
@@ -139,7 +150,8 @@ def _check_imap(settings: Settings) -> str:
         note = ""
         if cfg.done_folder and not client.folder_exists(cfg.done_folder):
             note = f"; done_folder {cfg.done_folder!r} will be created at the first poll"
-        return f"login ok, folder {cfg.folder!r} found{note}"
+        how = f" ({token_state(tokens)})" if tokens is not None else ""
+        return f"login ok{how}, folder {cfg.folder!r} found{note}"
     finally:
         with contextlib.suppress(OSError, IMAPClientError):
             client.logout()
@@ -147,7 +159,10 @@ def _check_imap(settings: Settings) -> str:
 
 def _check_smtp(settings: Settings) -> str:
     # The same seam the outbox sends through: the same TLS, login and error wording.
-    client = smtp_connect(settings.smtp)
+    tokens = token_source(settings, "smtp", utc_now)
+    client = smtp_connect(settings.smtp, tokens)
     with contextlib.suppress(OSError, smtplib.SMTPException):
         client.quit()
+    if tokens is not None:
+        return f"connected, login ok ({token_state(tokens)})"
     return "connected" + (", login ok" if settings.smtp.username else "")

@@ -22,7 +22,9 @@ from aduan.daemon.cli_common import (
     print_json,
     runtime_of,
 )
+from aduan.daemon.cli_mailbox import mailbox_app
 from aduan.daemon.cli_reports import board, export_app, import_files, receipt, report_app
+from aduan.daemon.cli_users import user_app
 from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable, UsageError
 from aduan.daemon.logs import setup_logging
 from aduan.daemon.messages import t
@@ -49,6 +51,8 @@ app.add_typer(export_app, name="export")
 app.command("board")(board)
 app.command("import")(import_files)
 app.add_typer(kotak_app, name="kotak")
+app.add_typer(mailbox_app, name="mailbox")
+app.add_typer(user_app, name="user")
 register_app.command("receipt")(receipt)
 
 MANUAL_CHANNELS = (
@@ -123,19 +127,57 @@ def run(
     )
     # A watchdog timeout ends us with SIGABRT: the journal then shows where each thread hung.
     faulthandler.enable()
-    Service(runtime, reload=c.load).serve()
+    console = None
+    if settings.web.serve_with_run:
+        from aduan.daemon.web.server import BackgroundConsole
+
+        console = BackgroundConsole(settings, c.language)
+        console.start()
+    try:
+        Service(runtime, reload=c.load).serve()
+    finally:
+        if console is not None:
+            console.stop()
+
+
+@app.command()
+def web(
+    ctx: typer.Context,
+    host: str | None = typer.Option(
+        None, "--host", help="Address to listen on (default: [web] host, 127.0.0.1)."
+    ),
+    port: int | None = typer.Option(
+        None, "--port", help="Port to listen on (default: [web] port, 8080)."
+    ),
+) -> None:
+    """The staff web console: register, review slips, follow-up, reports (until Ctrl-C)."""
+    from aduan.daemon.web.server import serve
+
+    c = ctx_of(ctx)
+    settings = c.settings
+    listen_host = host or settings.web.host
+    listen_port = port or settings.web.port
+    typer.echo(t("web_started", c.language, host=listen_host, port=listen_port), err=True)
+    from aduan.daemon.database import open_database
+    from aduan.daemon.web.accounts import count_users
+
+    if count_users(open_database(settings)) == 0:
+        typer.echo(t("web_no_users", c.language), err=True)
+    serve(settings, c.language, listen_host, listen_port)
 
 
 @app.command()
 def status(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
-    """Health: sources, register, quarantine, outbox."""
+    """Health: sources (login trouble: since when, and the fix), register, quarantine, outbox."""
+    from aduan.daemon.alerts import TroubleBook, describe_problem
     from aduan.daemon.clock import utc_now
     from aduan.daemon.database import open_database
     from aduan.daemon.status import collect_status
 
     c = ctx_of(ctx)
     engine = open_database(c.settings)  # not the whole runtime: status must answer fast
-    st = collect_status(engine, utc_now())
+    now = utc_now()
+    st = collect_status(engine, now, TroubleBook.of(c.settings).problems())
     tz = c.settings.facility.tz
     if json_ or c.json:
         print_json(st.as_json(tz))
@@ -160,7 +202,9 @@ def status(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
                 pending=src.pending,
             )
         )
-        if src.failing:
+        if src.trouble is not None:
+            typer.echo(describe_problem(src.trouble, now, lang, tz))
+        elif src.failing:
             typer.echo(
                 t("status_source_error", lang, at=when(src.last_error_at), error=src.last_error)
             )
@@ -443,15 +487,8 @@ def register_correct(
     Label corrections are recorded and used by `aduan train`. A new --text (or --reviewed)
     ends the entry's review; the text is then classified again unless labels are given.
     """
-    from aduan.daemon.register import (
-        Correction,
-        correct_entry,
-        get_entry,
-        reclassify,
-        revise_text,
-    )
-    from aduan.models.db import transaction
-    from aduan.models.tables import KINDS
+    from aduan.daemon.actions import correct
+    from aduan.daemon.register import Correction
 
     c = ctx_of(ctx)
     labels = Correction(kind, unit, urgent)
@@ -461,24 +498,11 @@ def register_correct(
         )
     if text is not None and not text.strip():
         raise UsageError("--text is empty; write what the slip says")
-    if kind is not None and kind not in KINDS:
-        raise UsageError(f"--kind {kind!r} is not known; use one of: {', '.join(KINDS)}")
     runtime = runtime_of(c)
-    units = runtime.classifier.units
-    if unit is not None and unit not in units:
-        raise UsageError(f"--unit {unit!r} is not known; use one of: {', '.join(units)}")
-    now = runtime.clock()
-    changes: list[str] = []
-    with transaction(runtime.engine) as session:
-        if text is not None or reviewed:
-            entry = get_entry(session, register_no)
-            if revise_text(session, entry, text and text.strip(), by, now):
-                changes.append(t("text_changed", c.language))
-                if labels == Correction():
-                    reclassify(session, entry, runtime.classifier.classify(entry.text), now)
-        if labels != Correction():
-            changes += correct_entry(session, register_no, labels, by, now)
-        runtime.escalator.catch_up_urgent(session, now)  # the head is told now
+    done = correct(
+        runtime, register_no, labels, text=text, reviewed=reviewed, by=by, now=runtime.clock()
+    )
+    changes = [t("text_changed", c.language)] * done.text_changed + done.changes
     key = "corrected" if changes or reviewed else "unchanged"
     typer.echo(t(key, c.language, no=register_no, changes="; ".join(changes) or "-"))
 
@@ -509,8 +533,8 @@ def register_update(
 ) -> None:
     """Record progress: status, follow-up plan (RTL), the answer, a note, a referral,
     confidentiality."""
-    from aduan.daemon.register import Update, get_entry, update_entry
-    from aduan.models.db import transaction
+    from aduan.daemon.actions import update as record_update
+    from aduan.daemon.register import Update
 
     c = ctx_of(ctx)
     if escalate not in (None, "dinkes"):
@@ -522,22 +546,20 @@ def register_update(
             "or --escalate dinkes"
         )
     runtime = runtime_of(c)
-    now = runtime.clock()
-    referral = 0
-    with transaction(runtime.engine) as session:
-        entry = (
-            update_entry(session, register_no, update, by, now)
-            if update != Update()
-            else get_entry(session, register_no)
-        )
-        mailed = response is not None and runtime.escalator.send_answer(session, entry, now)
-        if escalate:
-            referral = runtime.escalator.refer_to_dinkes(session, entry, note, by, now)
-    typer.echo(t("updated", c.language, no=register_no, status=entry.status))
-    if mailed:
+    done = record_update(
+        runtime,
+        register_no,
+        update,
+        refer_to_dinkes=escalate is not None,
+        reason=note,
+        by=by,
+        now=runtime.clock(),
+    )
+    typer.echo(t("updated", c.language, no=register_no, status=done.status))
+    if done.answer_mailed:
         typer.echo(t("answer_queued", c.language))
-    if referral:
-        typer.echo(t("dinkes_queued", c.language, n=referral))
+    if done.referral:
+        typer.echo(t("dinkes_queued", c.language, n=done.referral))
 
 
 @quarantine_app.command("list")

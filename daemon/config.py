@@ -7,11 +7,14 @@ file's folder, so a config works wherever the daemon is started from.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -23,6 +26,8 @@ ENV_CONFIG = "ADUAN_CONFIG"
 # Secrets may come from the environment instead of a file (e.g. a container's env).
 ENV_IMAP_PASSWORD = "ADUAN_IMAP_PASSWORD"
 ENV_SMTP_PASSWORD = "ADUAN_SMTP_PASSWORD"
+ENV_IMAP_CLIENT_SECRET = "ADUAN_IMAP_CLIENT_SECRET"  # OAuth2 (auth = "oauth2")
+ENV_SMTP_CLIENT_SECRET = "ADUAN_SMTP_CLIENT_SECRET"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # A mail bigger than this is quarantined unparsed: parsing it would stall the daemon.
 DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024
@@ -56,7 +61,102 @@ class Database(_Section):
     url: str = "sqlite:///var/aduan.db"
 
 
-class Mailbox(_Section):
+class MailLogin(_Section):
+    """How aduan signs in to a mail server: a password (or an app password), or OAuth2
+    (XOAUTH2) as Gmail and Microsoft 365 want. For OAuth2 the endpoints and scopes come from
+    `provider` (daemon/oauth.py) or are given; the tokens live in `[storage] path`/oauth/,
+    put there by `aduan mailbox authorize`."""
+
+    SECTION: ClassVar[str]
+    ENV_CLIENT_SECRET: ClassVar[str]
+
+    auth: Literal["password", "oauth2"] = "password"
+    provider: Literal["google", "microsoft"] | None = None
+    tenant: Annotated[str, Field(pattern=r"^[A-Za-z0-9.-]+$")] | None = None  # microsoft only
+    client_id: str | None = None
+    client_secret_file: Path | None = None  # or $ADUAN_IMAP/SMTP_CLIENT_SECRET; none: public
+    token_url: str | None = None
+    authorization_url: str | None = None
+    device_authorization_url: str | None = None
+    scopes: list[str] | None = None  # default: the provider's
+
+    @model_validator(mode="after")
+    def _login_keys_fit(self) -> MailLogin:
+        section = self.SECTION
+        oauth_keys = [
+            key
+            for key in (
+                "provider",
+                "tenant",
+                "client_id",
+                "client_secret_file",
+                "token_url",
+                "authorization_url",
+                "device_authorization_url",
+                "scopes",
+            )
+            if getattr(self, key) is not None
+        ]
+        if self.auth == "password":
+            if oauth_keys:
+                raise ValueError(
+                    f"{', '.join(oauth_keys)}: for auth = 'oauth2' only; "
+                    "set auth = 'oauth2' or remove them"
+                )
+            return self
+        if getattr(self, "password", None) or getattr(self, "password_file", None):
+            raise ValueError(
+                "auth = 'oauth2' signs in with a token, not a password: remove password and "
+                "password_file (or set auth = 'password' for an app password)"
+            )
+        if not self.client_id:
+            raise ValueError(
+                f"auth = 'oauth2' needs client_id (the OAuth client made for aduan in the "
+                f"Google Cloud console or the Entra admin center; see README) in [{section}]"
+            )
+        if self.tenant is not None and self.provider != "microsoft":
+            raise ValueError("tenant applies only to provider = 'microsoft'")
+        if self.provider is None:
+            if not self.token_url or not (self.authorization_url or self.device_authorization_url):
+                raise ValueError(
+                    "auth = 'oauth2' needs provider = 'google' or 'microsoft', or token_url "
+                    "with authorization_url and/or device_authorization_url"
+                )
+            if not self.scopes:
+                raise ValueError("auth = 'oauth2' without a provider needs scopes")
+        for key in ("token_url", "authorization_url", "device_authorization_url"):
+            url = getattr(self, key)
+            if url is not None:
+                _check_endpoint(key, url)
+        return self
+
+    def client_secret(self) -> str | None:
+        """The OAuth client secret, or None for a public client (no secret)."""
+        if self.client_secret_file is not None:
+            try:
+                return self.client_secret_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(
+                    f"[{self.SECTION}] client_secret_file {self.client_secret_file} cannot be "
+                    f"read ({exc.strerror}); check the path and its permissions"
+                ) from exc
+        return os.environ.get(self.ENV_CLIENT_SECRET) or None
+
+
+def _check_endpoint(key: str, url: str) -> None:
+    """An OAuth2 endpoint must be https; plain http only on this machine (tests, a proxy)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return
+    raise ValueError(f"{key} {url!r} must be an https:// URL (http only on 127.0.0.1/localhost)")
+
+
+class Mailbox(MailLogin):
+    SECTION: ClassVar[str] = "mailbox"
+    ENV_CLIENT_SECRET: ClassVar[str] = ENV_IMAP_CLIENT_SECRET
+
     host: str
     port: int = 993
     security: Literal["tls", "starttls", "none"] = "tls"
@@ -103,7 +203,10 @@ class Scans(_Section):
     senders: list[str] = []
 
 
-class Smtp(_Section):
+class Smtp(MailLogin):
+    SECTION: ClassVar[str] = "smtp"
+    ENV_CLIENT_SECRET: ClassVar[str] = ENV_SMTP_CLIENT_SECRET
+
     host: str | None = None
     port: int = 587
     security: Literal["tls", "starttls", "none"] = "starttls"
@@ -123,6 +226,8 @@ class Smtp(_Section):
                 "security = 'none' is only allowed for a server on 127.0.0.1/localhost; "
                 "use 'tls' or 'starttls'"
             )
+        if self.host and self.auth == "oauth2" and not self.username:
+            raise ValueError("auth = 'oauth2' needs username (the account that sends)")
         return self
 
     def secret(self) -> str:
@@ -259,6 +364,49 @@ class Privacy(_Section):
         return self
 
 
+class Web(_Section):
+    """The staff web console (`aduan web`, daemon/web/)."""
+
+    host: str = "127.0.0.1"  # loopback: reach it through a reverse proxy or set a LAN address
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    # Signs the console's cookies; made (0600, random) on first start. Default:
+    # [storage] path / "web-secret".
+    secret_file: Path | None = None
+    base_url: str | None = None  # "https://aduan.puskesmas.example": links in mail, Secure cookies
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed.
+    trusted_proxies: list[str] = []
+    serve_with_run: bool = False  # true: `aduan run` serves the console too, on a thread
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(f"{value!r} is not an http(s) URL, e.g. https://aduan.example.org")
+        return value.rstrip("/")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
+
+
+class Alerts(_Section):
+    """Login trouble (a refused password or token, a revoked sign-in, an untrusted
+    certificate, a missing folder) is mailed to `[escalation] head` and `admin` once it has
+    lasted `after_minutes`, at most once a day per source (daemon/alerts.py)."""
+
+    after_minutes: Annotated[int, Field(ge=0)] = 60
+    admin: list[str] = []  # e.g. the district's IT person; besides the head
+    recovery: bool = True  # a short "pulih" note when it works again after an alert
+
+
 class Settings(_Section):
     facility: Facility = Facility()
     database: Database = Database()
@@ -267,12 +415,14 @@ class Settings(_Section):
     scans: Scans = Scans()
     smtp: Smtp = Smtp()
     escalation: Escalation = Escalation()
+    alerts: Alerts = Alerts()
     classification: Classification = Classification()
     deadlines: Deadlines = Deadlines()
     calendar: Calendar = Calendar()
     reports: Reports = Reports()
     storage: Storage = Storage()
     privacy: Privacy = Privacy()
+    web: Web = Web()
     source: str = "bawaan"  # where the settings came from, for messages; not a TOML key
 
 
@@ -369,9 +519,15 @@ def _anchor(settings: Settings, base: Path) -> Settings:
                 "outbox_dir": fix(settings.smtp.outbox_dir),
                 "password_file": fix_opt(settings.smtp.password_file),
                 "ca_file": fix_opt(settings.smtp.ca_file),
+                "client_secret_file": fix_opt(settings.smtp.client_secret_file),
             }
         ),
         "storage": settings.storage.model_copy(update={"path": fix(settings.storage.path)}),
+        "web": settings.web.model_copy(
+            update={
+                "secret_file": fix(settings.web.secret_file or settings.storage.path / "web-secret")
+            }
+        ),
         "reports": settings.reports.model_copy(update={"dir": fix(settings.reports.dir)}),
         "escalation": settings.escalation.model_copy(
             update={"templates": fix_opt(settings.escalation.templates)}
@@ -389,6 +545,7 @@ def _anchor(settings: Settings, base: Path) -> Settings:
             update={
                 "password_file": fix_opt(settings.mailbox.password_file),
                 "ca_file": fix_opt(settings.mailbox.ca_file),
+                "client_secret_file": fix_opt(settings.mailbox.client_secret_file),
             }
         )
     return settings.model_copy(update=updates)

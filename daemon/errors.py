@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import socket
 import ssl
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class ExitCode(IntEnum):
@@ -40,6 +40,26 @@ class SourceUnavailable(AduanError):
     """A server (IMAP, SMTP, database) could not be reached or refused us; retry later."""
 
     exit_code = ExitCode.UNREACHABLE
+
+
+class Trouble(StrEnum):
+    """Kinds of login trouble: the server is there, but a person must act before it lets us
+    in. These are what `aduan status` shows apart and what is mailed to the head when it
+    lasts (daemon/alerts.py)."""
+
+    LOGIN = "login"  # the password or the token was refused by the server
+    TOKEN = "token"  # OAuth2: not signed in yet, sign-in revoked or expired, client refused
+    CERTIFICATE = "certificate"  # the server's certificate is not trusted
+    FOLDER = "folder"  # the folder to read, or done_folder, is missing
+
+
+class AccessDenied(SourceUnavailable):
+    """A server refused us for a reason a person must fix (`trouble` says which); the
+    service retries anyway, so the fix takes effect without a restart."""
+
+    def __init__(self, message: str, trouble: Trouble) -> None:
+        super().__init__(message)
+        self.trouble = trouble
 
 
 class SchemaOutdated(AduanError):

@@ -5,6 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # `aduan user`: accounts of the web console
+    "user_password": {"id": "Kata sandi: ", "en": "Password: "},
+    "user_password_again": {"id": "Ulangi kata sandi: ", "en": "Password again: "},
+    "user_added": {
+        "id": "Akun {name} ({role}) dibuat; masuk di konsol web (aduan web).",
+        "en": "Account {name} ({role}) made; log in at the web console (aduan web).",
+    },
+    "user_passwd": {
+        "id": "Kata sandi {name} diganti; sesi yang terbuka berakhir.",
+        "en": "Password of {name} changed; its open sessions ended.",
+    },
+    "user_disabled": {
+        "id": "Akun {name} dinonaktifkan; sesinya berakhir.",
+        "en": "Account {name} disabled; its sessions ended.",
+    },
+    "user_enabled": {"id": "Akun {name} aktif kembali.", "en": "Account {name} enabled."},
+    "user_none": {
+        "id": "Belum ada akun; buat dengan: aduan user add NAMA --role tim_mutu",
+        "en": "No accounts yet; make one with: aduan user add NAME --role tim_mutu",
+    },
+    "web_started": {
+        "id": "Konsol web di http://{host}:{port}/ (hentikan dengan Ctrl-C)",
+        "en": "Web console at http://{host}:{port}/ (stop with Ctrl-C)",
+    },
+    "web_no_users": {
+        "id": "Belum ada akun konsol; buat dulu: aduan user add NAMA --role tim_mutu",
+        "en": "No console account yet; make one first: aduan user add NAME --role tim_mutu",
+    },
     "registered": {"id": "Tercatat: {no}", "en": "Registered: {no}"},
     "duplicate": {"id": "Sudah tercatat sebagai {no}", "en": "Already registered as {no}"},
     "corrected": {"id": "Dikoreksi {no}: {changes}", "en": "Corrected {no}: {changes}"},
@@ -159,6 +187,75 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_source_error": {
         "id": "    GALAT {at}: {error}",
         "en": "    ERROR {at}: {error}",
+    },
+    # Login trouble (daemon/alerts.py) and OAuth2 sign-in (daemon/oauth.py).
+    "status_trouble": {
+        "id": "    GANGGUAN ({kind}) sejak {since}, sudah {lasted}{alerted}: {error}",
+        "en": "    TROUBLE ({kind}) since {since}, for {lasted}{alerted}: {error}",
+    },
+    "status_trouble_alerted": {
+        "id": "; kepala sudah diberi tahu lewat surel {day}",
+        "en": "; the head was alerted by mail on {day}",
+    },
+    "trouble_login": {"id": "login ditolak", "en": "login refused"},
+    "trouble_token": {"id": "izin OAuth2", "en": "OAuth2 sign-in"},
+    "trouble_certificate": {"id": "sertifikat", "en": "certificate"},
+    "trouble_folder": {"id": "folder tidak ada", "en": "missing folder"},
+    "duration_minutes": {"id": "{m} menit", "en": "{m} min"},
+    "duration_hours": {"id": "{h} jam {m} menit", "en": "{h} h {m} min"},
+    "duration_days": {"id": "{d} hari {h} jam", "en": "{d} days {h} h"},
+    "oauth_device": {
+        "id": (
+            "Buka {url} di perangkat apa saja (ponsel atau laptop), masukkan kode\n\n"
+            "    {code}\n\n"
+            "lalu masuk sebagai {user} dan setujui izinnya (Accept).\n"
+            "Kode berlaku {minutes} menit; aduan menunggu di sini…"
+        ),
+        "en": (
+            "Open {url} on any device (a phone or a laptop), enter the code\n\n"
+            "    {code}\n\n"
+            "then sign in as {user} and accept the permissions.\n"
+            "The code is valid for {minutes} minutes; aduan waits here…"
+        ),
+    },
+    "oauth_browser": {
+        "id": (
+            "1. Buka alamat ini di peramban (browser), masuk sebagai {user}, lalu izinkan "
+            "(Allow/Izinkan):\n\n{url}\n\n"
+            "2. Sesudah itu peramban dibuka ke http://{host}:{port}/…\n"
+            "   - Peramban di server ini: aduan menangkapnya sendiri.\n"
+            "   - Peramban di komputer lain: halaman itu gagal dimuat (\"This site can't be "
+            'reached"). Salin seluruh alamat dari bilah alamat peramban, tempelkan di sini, '
+            "lalu tekan Enter.\n"
+            "Menunggu (paling lama {minutes} menit)…"
+        ),
+        "en": (
+            "1. Open this address in a browser, sign in as {user} and allow access:\n\n{url}\n\n"
+            "2. The browser is then sent to http://{host}:{port}/…\n"
+            "   - A browser on this server: aduan picks it up by itself.\n"
+            "   - A browser on another computer: that page fails to load (\"This site can't be "
+            "reached\"). Copy the whole address from the browser's address bar, paste it here "
+            "and press Enter.\n"
+            "Waiting (at most {minutes} minutes)…"
+        ),
+    },
+    "oauth_page_ok": {
+        "id": "Berhasil: aduan sudah menerima izinnya. Halaman ini boleh ditutup.",
+        "en": "Done: aduan has received the permission. You may close this page.",
+    },
+    "oauth_page_error": {
+        "id": "Izin tidak diberikan. Lihat terminal tempat aduan dijalankan.",
+        "en": "Permission was not given. See the terminal where aduan runs.",
+    },
+    "oauth_stored": {
+        "id": "Izin tersimpan di {path} (hanya untuk pengguna ini). Token akses berlaku "
+        "{minutes} menit; aduan memperbaruinya sendiri.",
+        "en": "Permission stored in {path} (readable by this user only). The access token "
+        "lasts {minutes} minutes; aduan renews it by itself.",
+    },
+    "oauth_shared": {
+        "id": "[smtp] masuk dengan akun yang sama: izin ini dipakai juga untuk mengirim surel.",
+        "en": "[smtp] signs in as the same account: this permission is used for sending too.",
     },
     "status_register": {
         "id": "Register: {entries} entri, {overdue} lewat tenggat",

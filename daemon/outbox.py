@@ -37,6 +37,7 @@ from sqlmodel import Session, col, select
 from aduan.daemon.config import Settings
 from aduan.daemon.errors import AduanError
 from aduan.daemon.filestore import write_atomically
+from aduan.daemon.oauth import token_source
 from aduan.daemon.smtp import (
     Attempt,
     SmtpTransport,
@@ -299,7 +300,7 @@ def deliver_due(
     if not claimed:
         return report
     try:
-        transport = _open_transport(settings)
+        transport = _open_transport(settings, now)
     except AduanError as exc:
         _defer(engine, claimed, now, str(exc))
         raise
@@ -322,10 +323,10 @@ def deliver_due(
     return report
 
 
-def _open_transport(settings: Settings) -> _Transport:
+def _open_transport(settings: Settings, now: datetime) -> _Transport:
     if settings.smtp.host is None:
         return DirectoryTransport(settings.smtp.outbox_dir)
-    return SmtpTransport(settings.smtp)
+    return SmtpTransport(settings.smtp, token_source(settings, "smtp", lambda: now))
 
 
 def _claim(engine: Engine, now: datetime, limit: int) -> list[_Claimed]:

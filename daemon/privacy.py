@@ -69,7 +69,7 @@ class Shown:
     response: str | None
     headline: str  # subject or text on one line, short; "" for a confidential entry
     read_locally: str  # the command that shows the entry at the facility
-    console_path: str  # where the staff web console will show it
+    console_path: str  # where the staff web console shows it (`aduan web`, /entri/NO)
 
 
 class Views:

@@ -374,6 +374,45 @@ def _yes_no(value: bool) -> str:
     return "ya" if value else "tidak"
 
 
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries a listing shows; None (or False) leaves a criterion out."""
+
+    status: str | None = None
+    since: datetime | None = None
+    overdue_at: datetime | None = None  # open entries past any due date at this moment
+    channel: str | None = None
+    kind: str | None = None
+    unit: str | None = None
+    # Words in the register number, subject, text or reporter's name (case ignored).
+    search: str | None = None
+
+    def where(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        for column, value in (
+            (Entry.status, self.status),
+            (Entry.channel, self.channel),
+            (Entry.kind, self.kind),
+            (Entry.unit, self.unit),
+        ):
+            if value is not None:
+                found.append(col(column) == value)
+        if self.since is not None:
+            found.append(col(Entry.received_at) >= self.since)
+        if self.overdue_at is not None:
+            found.append(overdue(self.overdue_at))
+        for word in (self.search or "").split():
+            literal = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{literal}%"
+            found.append(
+                col(Entry.register_no).ilike(pattern, escape="\\")
+                | col(Entry.subject).ilike(pattern, escape="\\")
+                | col(Entry.text).ilike(pattern, escape="\\")
+                | col(Entry.reporter_name).ilike(pattern, escape="\\")
+            )
+        return found
+
+
 def list_entries(
     session: Session,
     *,
@@ -381,19 +420,31 @@ def list_entries(
     since: datetime | None = None,
     overdue_at: datetime | None = None,
     limit: int | None = None,
+    where: EntryFilter | None = None,
+    offset: int = 0,
 ) -> list[Entry]:
-    """Entries newest first; `overdue_at` keeps open entries past any of their due dates."""
+    """Entries newest first; `overdue_at` keeps open entries past any of their due dates.
+    `where` gives further criteria (the console's filters); `offset` skips as many."""
     query = select(Entry)
-    if status is not None:
-        query = query.where(Entry.status == status)
-    if since is not None:
-        query = query.where(Entry.received_at >= since)
-    if overdue_at is not None:
-        query = query.where(overdue(overdue_at))
+    criteria = (where or EntryFilter()).where()
+    criteria += EntryFilter(status=status, since=since, overdue_at=overdue_at).where()
+    if criteria:
+        query = query.where(*criteria)
     query = query.order_by(col(Entry.received_at).desc(), col(Entry.id).desc())
+    if offset:
+        query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return list(session.exec(query))
+
+
+def count_listed(session: Session, where: EntryFilter) -> int:
+    """How many entries `list_entries(where=where)` would list without a limit."""
+    query = select(func.count()).select_from(Entry)
+    criteria = where.where()
+    if criteria:
+        query = query.where(*criteria)
+    return int(session.exec(query).one())
 
 
 def count_overdue(session: Session, now: datetime) -> int:

@@ -21,8 +21,9 @@ from types import FrameType
 import schedule
 from sqlmodel import Session
 
+from aduan.daemon.alerts import SMTP_SOURCE
 from aduan.daemon.config import Settings
-from aduan.daemon.errors import AduanError, SourceUnavailable
+from aduan.daemon.errors import AccessDenied, AduanError, SourceUnavailable
 from aduan.daemon.learning import retrain
 from aduan.daemon.notify import Notifier
 from aduan.daemon.outbox import deliver_due, release_orphans
@@ -36,7 +37,7 @@ from aduan.models.db import transaction
 log = logging.getLogger(__name__)
 
 # The outbox appears in `aduan status` as a source of its own: its last delivery and error.
-OUTBOX_SOURCE = "smtp"
+OUTBOX_SOURCE = SMTP_SOURCE
 DELIVERY_BATCH = 50
 DEADLINE_SECONDS = 60  # how often deadlines (reminders, digests, overdue) are looked at
 DELIVERY_SECONDS = 30  # how often the outbox is looked at (besides after each intake)
@@ -73,11 +74,11 @@ def poll_sources(runtime: Runtime, stop: StopRequested) -> PassResult:
         try:
             report = source.poll(runtime.intake, stop)
         except SourceUnavailable as exc:
-            log.error("source=%s unavailable: %s", source.name, exc)
-            record_poll_error(runtime.engine, source.name, str(exc), runtime.clock())
+            _failed(runtime, source.name, exc)
             result.failures.append(exc)
             continue
         record_poll_ok(runtime.engine, report, runtime.clock())
+        runtime.alerts.ok(source.name, runtime.clock())
         if report.outcomes:
             counts = " ".join(f"{k}={v}" for k, v in sorted(report.outcomes.items()))
             log.info("source=%s polled %s pending=%d", source.name, counts, report.pending)
@@ -85,9 +86,21 @@ def poll_sources(runtime: Runtime, stop: StopRequested) -> PassResult:
     return result
 
 
+def _failed(runtime: Runtime, source: str, exc: SourceUnavailable) -> None:
+    """Record a source's failure; login trouble reaches the journal at ERROR once per change
+    (daemon/alerts.py), a server that does not answer every time, as before."""
+    now = runtime.clock()
+    if not runtime.alerts.failed(source, exc, now):
+        level = logging.WARNING if isinstance(exc, AccessDenied) else logging.ERROR
+        log.log(level, "source=%s unavailable: %s", source, exc)
+    record_poll_error(runtime.engine, source, str(exc), now)
+
+
 def check_deadlines(runtime: Runtime) -> None:
+    """Reminders, digests and overdue alerts; and mail about login trouble that lasts."""
     with transaction(runtime.engine) as session:
         runtime.escalator.tick(session, runtime.clock())
+    runtime.alerts.raise_due(runtime.engine, runtime.clock())
 
 
 def publish(runtime: Runtime) -> None:
@@ -99,6 +112,7 @@ def deliver(runtime: Runtime, result: PassResult, stop: StopRequested) -> None:
     """Send what the outbox holds, batch after batch; an SMTP outage is recorded as its error."""
     report = PollReport(OUTBOX_SOURCE)
     release_orphans(runtime.engine, runtime.clock())
+    handed = 0  # messages the server answered for: it was reached and let us in
     try:
         while not stop():
             sent = deliver_due(
@@ -111,14 +125,17 @@ def deliver(runtime: Runtime, result: PassResult, stop: StopRequested) -> None:
             report.outcomes.update(
                 {"sent": len(sent.sent), "deferred": len(sent.deferred), "failed": len(sent.failed)}
             )
-            if len(sent.sent) + len(sent.deferred) + len(sent.failed) < DELIVERY_BATCH:
+            batch = len(sent.sent) + len(sent.deferred) + len(sent.failed)
+            handed += batch
+            if batch < DELIVERY_BATCH:
                 break
     except SourceUnavailable as exc:
-        log.error("source=%s unavailable: %s", OUTBOX_SOURCE, exc)
-        record_poll_error(runtime.engine, OUTBOX_SOURCE, str(exc), runtime.clock())
+        _failed(runtime, OUTBOX_SOURCE, exc)
         result.failures.append(exc)
         return
     record_poll_ok(runtime.engine, report, runtime.clock())
+    if handed:  # with nothing due, SMTP was not tried: its trouble, if any, stands
+        runtime.alerts.ok(OUTBOX_SOURCE, runtime.clock())
     result.reports.append(report)
 
 
@@ -249,7 +266,7 @@ class Service:
         if idle:
             threading.Thread(
                 target=watch,
-                args=(mailbox, self._mail_arrived, self._idle_stop),
+                args=(mailbox, self._mail_arrived, self._idle_stop, runtime.mailbox_tokens()),
                 name="imap-idle",
                 daemon=True,
             ).start()

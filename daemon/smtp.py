@@ -15,15 +15,20 @@ import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address, AddressHeader, HeaderRegistry
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from aduan.daemon.config import Smtp
 from aduan.daemon.errors import (
+    AccessDenied,
     ConfigError,
     SourceUnavailable,
+    Trouble,
     describe_certificate_error,
     describe_network_error,
 )
+
+if TYPE_CHECKING:
+    from aduan.daemon.oauth import TokenSource
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +44,10 @@ _HEADERS = HeaderRegistry()
 
 class SmtpUnavailable(SourceUnavailable):
     """Outgoing mail cannot be handed over now (SMTP server or outbox_dir); rows wait."""
+
+
+class SmtpAccessDenied(SmtpUnavailable, AccessDenied):
+    """The SMTP server refused us (login, token, certificate) until a person fixes it."""
 
 
 @dataclass(frozen=True)
@@ -86,16 +95,18 @@ def envelope_sender(cfg: Smtp) -> str:
         ) from exc
 
 
-def connect(cfg: Smtp) -> smtplib.SMTP:
+def connect(cfg: Smtp, tokens: TokenSource | None = None) -> smtplib.SMTP:
     """The one seam to the SMTP server: TLS as configured, timeouts, login; typed errors.
 
+    With `tokens` (auth = "oauth2") the login is AUTH XOAUTH2 with a fresh access token,
+    tried once more after a forced refresh when the server answers 535.
     (`security = "none"` off loopback is refused by the config already.)
     """
     if cfg.host is None:
         raise ConfigError("[smtp] has no host: outgoing mail goes to outbox_dir instead")
     timeout = cfg.timeout_seconds
     where = f"SMTP {cfg.host}:{cfg.port}"
-    password = cfg.secret() if cfg.username else ""
+    password = cfg.secret() if cfg.username and tokens is None else ""
     context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
     try:
         client = (
@@ -104,16 +115,83 @@ def connect(cfg: Smtp) -> smtplib.SMTP:
             else smtplib.SMTP(cfg.host, cfg.port, timeout=timeout)
         )
     except (OSError, smtplib.SMTPException) as exc:
-        raise SmtpUnavailable(f"{where}: {describe(exc)}") from exc
+        raise _unavailable(where, exc) from exc
     try:
         if cfg.security == "starttls":
             client.starttls(context=context)
-        if cfg.username:
+        if tokens is not None:
+            _xoauth2_login(client, str(cfg.username), tokens, where)
+        elif cfg.username:
             client.login(cfg.username, password)
+    except SourceUnavailable:
+        close_quietly(client)
+        raise
     except (OSError, smtplib.SMTPException) as exc:
         close_quietly(client)
-        raise SmtpUnavailable(f"{where}: {describe(exc)}") from exc
+        raise _unavailable(where, exc) from exc
     return client
+
+
+def _unavailable(where: str, exc: BaseException) -> SmtpUnavailable:
+    message = f"{where}: {describe(exc)}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError) and exc.smtp_code >= 500:
+        return SmtpAccessDenied(message, Trouble.LOGIN)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return SmtpAccessDenied(message, Trouble.CERTIFICATE)
+    return SmtpUnavailable(message)
+
+
+def _xoauth2_login(client: smtplib.SMTP, user: str, tokens: TokenSource, where: str) -> None:
+    client.ehlo_or_helo_if_needed()
+    offered = client.esmtp_features.get("auth", "").upper().split()
+    if "XOAUTH2" not in offered:
+        raise SmtpAccessDenied(
+            f"{where}: the server offers no XOAUTH2 sign-in (AUTH {' '.join(offered) or '-'}); "
+            "check [smtp] host, port and security",
+            Trouble.LOGIN,
+        )
+    token = _token(tokens, where)
+    try:
+        client.auth("XOAUTH2", _xoauth2(user, token), initial_response_ok=True)
+        return
+    except smtplib.SMTPAuthenticationError as exc:
+        if exc.smtp_code < 500:
+            raise  # 454: the server cannot check tokens now; the outbox retries later
+        log.info("SMTP: OAuth2 token refused; refreshing it and trying once more")
+    token = _token(tokens, where, rejected=token)
+    try:
+        client.auth("XOAUTH2", _xoauth2(user, token), initial_response_ok=True)
+    except smtplib.SMTPAuthenticationError as exc:
+        if exc.smtp_code < 500:
+            raise
+        raise SmtpAccessDenied(
+            f"{where}: the OAuth2 login as {user} was refused even with a fresh token "
+            f"({exc.smtp_code}); check that the account may send with SMTP AUTH (Microsoft "
+            "365: Authenticated SMTP) and that the app has the send permission, or run "
+            f"`{tokens.command}` again",
+            Trouble.LOGIN,
+        ) from exc
+
+
+def _xoauth2(user: str, token: str) -> smtplib._AuthObject:
+    """smtplib's answer function for AUTH XOAUTH2: the initial response; an empty line to
+    the server's error challenge, after which it says 535 and `auth` raises."""
+
+    def answer(challenge: bytes | None = None) -> str:
+        if challenge is None:
+            return f"user={user}\x01auth=Bearer {token}\x01\x01"
+        return ""
+
+    return answer
+
+
+def _token(tokens: TokenSource, where: str, rejected: str | None = None) -> str:
+    try:
+        return tokens.access_token(rejected=rejected)
+    except AccessDenied as exc:
+        raise SmtpAccessDenied(f"{where}: {exc}", exc.trouble) from exc
+    except SourceUnavailable as exc:
+        raise SmtpUnavailable(f"{where}: {exc}") from exc
 
 
 def describe(exc: BaseException) -> str:
@@ -147,10 +225,10 @@ def describe(exc: BaseException) -> str:
 class SmtpTransport:
     """One SMTP connection for a whole delivery run."""
 
-    def __init__(self, cfg: Smtp) -> None:
+    def __init__(self, cfg: Smtp, tokens: TokenSource | None = None) -> None:
         self._where = f"SMTP {cfg.host}:{cfg.port}"
         self._sender = envelope_sender(cfg)
-        self._client = connect(cfg)
+        self._client = connect(cfg, tokens)
 
     def send(self, message_id: str, recipients: Sequence[str], raw: bytes) -> Attempt:
         try:

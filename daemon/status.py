@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
@@ -14,6 +15,9 @@ from aduan.daemon.register import count_entries, count_overdue
 from aduan.daemon.sources import PollReport
 from aduan.models.db import insert_for, transaction
 from aduan.models.tables import Entry, OutboxMessage, ProcessedItem, QuarantineItem, SourceState
+
+if TYPE_CHECKING:
+    from aduan.daemon.alerts import Problem
 
 
 def record_poll_ok(engine: Engine, report: PollReport, now: datetime) -> None:
@@ -43,6 +47,7 @@ class SourceHealth:
     last_error: str | None
     last_error_at: datetime | None
     pending: int
+    trouble: Problem | None = None  # login trouble (daemon/alerts.py): since when, what
 
     @property
     def failing(self) -> bool:
@@ -65,16 +70,27 @@ class Status:
     review: int  # entries whose machine reading a person must check
     blank_pages: int  # scanned pages skipped as blank
     box: list[BoxCount]  # recent openings of the suggestion box, reconciled
+    at: datetime  # when this was collected
 
     def as_json(self, tz: Any) -> dict[str, Any]:
         data = asdict(self)
-        del data["box"]
+        del data["box"], data["at"]
         data["kotak"] = [b.as_json(tz) for b in self.box]
         for src in data["sources"]:
             for key in ("last_ok_at", "last_error_at"):
                 src[key] = None if src[key] is None else src[key].astimezone(tz).isoformat()
         for src, health in zip(data["sources"], self.sources, strict=True):
             src["failing"] = health.failing
+            trouble = health.trouble
+            src["trouble"] = (
+                None
+                if trouble is None
+                else {
+                    **trouble.as_json(),
+                    "since": trouble.since.astimezone(tz).isoformat(),
+                    "minutes": int(trouble.lasted(self.at).total_seconds() // 60),
+                }
+            )
         return data
 
 
@@ -82,10 +98,21 @@ class Status:
 BOX_DAYS = timedelta(days=120)
 
 
-def collect_status(engine: Engine, now: datetime) -> Status:
+def collect_status(
+    engine: Engine, now: datetime, troubles: Mapping[str, Problem] | None = None
+) -> Status:
+    """`troubles`: the trouble book's problems by source, shown with their sources."""
+    troubles = troubles or {}
     with Session(engine) as session:
         sources = [
-            SourceHealth(s.source, s.last_ok_at, s.last_error, s.last_error_at, s.pending)
+            SourceHealth(
+                s.source,
+                s.last_ok_at,
+                s.last_error,
+                s.last_error_at,
+                s.pending,
+                troubles.get(s.source),
+            )
             for s in session.exec(select(SourceState).order_by(SourceState.source))
         ]
 
@@ -104,4 +131,5 @@ def collect_status(engine: Engine, now: datetime) -> Status:
             review=count(Entry, col(Entry.review_reason).is_not(None)),
             blank_pages=count(ProcessedItem, ProcessedItem.outcome == "blank"),
             box=box_counts(session, since=now - BOX_DAYS),
+            at=now,
         )

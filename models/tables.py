@@ -214,3 +214,33 @@ class Publication(SQLModel, table=True):
     made_at: datetime = Field(sa_type=UTCDateTime)
     by: str
     files: list[str] = Field(default_factory=list, sa_type=JSON)  # names under [reports] dir
+
+
+ROLES = ("staf", "tim_mutu", "kepala")
+
+
+class StaffUser(SQLModel, table=True):
+    """An account of the staff web console (`aduan user add`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)  # lower case; the `by` of the events its owner makes
+    role: str  # staf | tim_mutu | kepala
+    password_hash: str  # argon2id, with its parameters
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    disabled: bool = False
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StaffSession(SQLModel, table=True):
+    """A console login: the cookie carries a random token, the table its hash.
+
+    Kept server-side so that logging out, a new password or a disabled account ends it at
+    once, wherever the cookie went.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True)  # sha256 hex of the cookie's token
+    user_id: int = Field(foreign_key="staffuser.id", index=True)
+    csrf: str  # the token every form of this session carries
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime)

@@ -20,6 +20,9 @@ python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 # The suite checks systemd/aduan.service offline with systemd-analyze and systemd-sysusers;
 # slim container images ship without systemd.
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# The web console's browser tests drive Debian's chromium with Playwright (pip), never a
+# browser Playwright would download.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

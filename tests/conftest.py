@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from aduan.models import db
 from tests.servers.dovecot import DOVECOT_BINARY, Dovecot, ImapAccount
+from tests.servers.oauth import OAuthProvider
 from tests.servers.smtp import SmtpServer, make_certificate
 
 if TYPE_CHECKING:  # imported when first needed: it needs psycopg, which SQLite runs do not
@@ -38,6 +39,38 @@ def _missing(message: str) -> NoReturn:
 def imap_account(dovecot: Dovecot) -> ImapAccount:
     """A fresh user, so every test starts with an empty mailbox."""
     return dovecot.new_account()
+
+
+# --- OAuth2: a stand-in for Google / Microsoft, and a Dovecot that asks it ---
+
+
+@pytest.fixture(scope="session")
+def oauth_provider_session() -> Iterator[OAuthProvider]:
+    with OAuthProvider.started() as provider:
+        yield provider
+
+
+@pytest.fixture
+def oauth_provider(oauth_provider_session: OAuthProvider) -> OAuthProvider:
+    """The session's token endpoint with its knobs as new; tests isolate by client and user."""
+    provider = oauth_provider_session
+    provider.rotate = False
+    provider.access_ttl = 3600
+    provider.deny_consent = False
+    return provider
+
+
+@pytest.fixture(scope="session")
+def oauth_dovecot(
+    tmp_path_factory: pytest.TempPathFactory, oauth_provider_session: OAuthProvider
+) -> Iterator[Dovecot]:
+    """A second Dovecot that also takes XOAUTH2, checking tokens with the provider."""
+    if not DOVECOT_BINARY.exists():
+        _missing(f"{DOVECOT_BINARY} not found (Debian package dovecot-imapd)")
+    root = tmp_path_factory.mktemp("dovecot-oauth")
+    url = oauth_provider_session.introspection_url
+    with Dovecot.start(root, oauth2_introspection_url=url) as server:
+        yield server
 
 
 # --- SMTP server ----------------------------------------------------------

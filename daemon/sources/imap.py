@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -21,12 +22,17 @@ from imapclient.imapclient import SEEN, SocketTimeout
 
 from aduan.daemon.config import Mailbox
 from aduan.daemon.errors import (
+    AccessDenied,
     SourceUnavailable,
+    Trouble,
     describe_certificate_error,
     describe_network_error,
 )
 from aduan.daemon.intake import Intake, ParsingBatch, Position, RawItem
 from aduan.daemon.sources import PollReport, StopRequested
+
+if TYPE_CHECKING:
+    from aduan.daemon.oauth import TokenSource
 
 log = logging.getLogger(__name__)
 
@@ -39,38 +45,102 @@ SIZE_SLICE = 500
 IDLE_RENEW_SECONDS = 25 * 60
 IDLE_CHECK_SECONDS = 1.0  # how often an IDLE wait looks at the stop flag
 RECONNECT_MAX_SECONDS = 300.0
+_TEMPORARY = "[UNAVAILABLE]"  # the response code of a login the server cannot check now
 
 
-def connect(cfg: Mailbox) -> IMAPClient:
-    """The one seam to the IMAP server: TLS as configured, timeouts, login; typed errors."""
+def connect(cfg: Mailbox, tokens: TokenSource | None = None) -> IMAPClient:
+    """The one seam to the IMAP server: TLS as configured, timeouts, login; typed errors.
+
+    With `tokens` (auth = "oauth2") the login is XOAUTH2 with a fresh access token; when the
+    server refuses it, the token is refreshed and the login tried once more on a new
+    connection (the token may have died early: revoked, or the clocks disagree).
+    """
+    where = f"IMAP {cfg.host}:{cfg.port}"
+    if tokens is None:
+        password = cfg.secret()
+        try:
+            return _open(cfg, lambda client: client.login(cfg.username, password))
+        except _Refused as exc:
+            raise AccessDenied(
+                f"{where}: login as {cfg.username} refused; check the password "
+                "(password_file; for Gmail an app password) and that IMAP is enabled for "
+                "the account",
+                Trouble.LOGIN,
+            ) from exc
+    token = _token(tokens, where)
+    try:
+        return _open(cfg, lambda client: client.oauth2_login(cfg.username, token))
+    except _Refused:
+        log.info("IMAP: OAuth2 token refused; refreshing it and trying once more")
+    token = _token(tokens, where, rejected=token)
+    try:
+        return _open(cfg, lambda client: client.oauth2_login(cfg.username, token))
+    except _Refused as exc:
+        raise AccessDenied(
+            f"{where}: the OAuth2 login as {cfg.username} was refused even with a fresh token; "
+            "check that IMAP is enabled for the account and that the app has the mail "
+            f"permission, or run `{tokens.command}` again",
+            Trouble.LOGIN,
+        ) from exc
+
+
+class _Refused(Exception):
+    """The server said no to the login itself (wrong password, dead token)."""
+
+
+def _token(tokens: TokenSource, where: str, rejected: str | None = None) -> str:
+    try:
+        return tokens.access_token(rejected=rejected)
+    except AccessDenied as exc:
+        raise AccessDenied(f"{where}: {exc}", exc.trouble) from exc
+    except SourceUnavailable as exc:
+        raise SourceUnavailable(f"{where}: {exc}") from exc
+
+
+def _open(cfg: Mailbox, login: Callable[[IMAPClient], object]) -> IMAPClient:
     where = f"{cfg.host}:{cfg.port}"
     context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
     timeout = SocketTimeout(connect=cfg.timeout_seconds, read=cfg.timeout_seconds)
-    password = cfg.secret()
     try:
         client = IMAPClient(
             cfg.host, port=cfg.port, ssl=cfg.security == "tls", ssl_context=context, timeout=timeout
         )
+    except ssl.SSLCertVerificationError as exc:
+        raise _certificate(where, exc) from exc
+    except (OSError, IMAPClientError) as exc:
+        raise SourceUnavailable(f"IMAP {where} unreachable: {_describe(exc)}") from exc
+    try:
         if cfg.security == "starttls":
             client.starttls(context)
-        client.login(cfg.username, password)
+        login(client)
     except LoginError as exc:
-        raise SourceUnavailable(
-            f"IMAP {where}: login as {cfg.username} refused; check the password "
-            "(password_file) and that IMAP is enabled for the account"
-        ) from exc
+        _shutdown_quietly(client)
+        if _TEMPORARY in str(exc).upper():  # RFC 5530: the server's trouble, not our login
+            raise SourceUnavailable(f"IMAP {where}: login failed for now ({exc})") from exc
+        raise _Refused() from exc
     except ssl.SSLCertVerificationError as exc:
-        raise SourceUnavailable(
-            f"IMAP {where}: {describe_certificate_error(exc, 'mailbox')}"
-        ) from exc
+        _shutdown_quietly(client)
+        raise _certificate(where, exc) from exc
     except (OSError, IMAPClientError) as exc:
+        _shutdown_quietly(client)
         raise SourceUnavailable(f"IMAP {where} unreachable: {_describe(exc)}") from exc
     # Aware INTERNALDATEs: the deadlines start from when the server received the mail.
     client.normalise_times = False
     return client
 
 
-def watch(cfg: Mailbox, arrived: Callable[[], None], stop: threading.Event) -> None:
+def _certificate(where: str, exc: ssl.SSLCertVerificationError) -> AccessDenied:
+    return AccessDenied(
+        f"IMAP {where}: {describe_certificate_error(exc, 'mailbox')}", Trouble.CERTIFICATE
+    )
+
+
+def watch(
+    cfg: Mailbox,
+    arrived: Callable[[], None],
+    stop: threading.Event,
+    tokens: TokenSource | None = None,
+) -> None:
     """Hold an IMAP IDLE on the folder and call `arrived` when mail comes, until `stop`.
 
     Polling goes on regardless; this only makes intake react in seconds. Reconnects with
@@ -79,8 +149,11 @@ def watch(cfg: Mailbox, arrived: Callable[[], None], stop: threading.Event) -> N
     backoff = 1.0
     while not stop.is_set():
         try:
-            client = connect(cfg)
+            client = connect(cfg, tokens)
         except SourceUnavailable as exc:
+            if isinstance(exc, AccessDenied):
+                # A person must act first; polling reports it, and finds the fix in time.
+                backoff = RECONNECT_MAX_SECONDS
             log.warning("IMAP IDLE: %s; retrying in %.0f s", exc, backoff)
             stop.wait(backoff)
             backoff = min(backoff * 2, RECONNECT_MAX_SECONDS)
@@ -123,12 +196,13 @@ def _describe(exc: BaseException) -> str:
 
 
 class ImapSource:
-    def __init__(self, cfg: Mailbox) -> None:
+    def __init__(self, cfg: Mailbox, tokens: TokenSource | None = None) -> None:
         self.cfg = cfg
+        self.tokens = tokens
         self.name = f"imap:{cfg.folder}"
 
     def poll(self, intake: Intake, stop: StopRequested) -> PollReport:
-        client = connect(self.cfg)
+        client = connect(self.cfg, self.tokens)
         try:
             return self._poll(client, intake, stop)
         except (OSError, IMAPClientError) as exc:
@@ -140,9 +214,8 @@ class ImapSource:
 
     def _poll(self, client: IMAPClient, intake: Intake, stop: StopRequested) -> PollReport:
         report = PollReport(self.name)
-        if self.cfg.done_folder and not client.folder_exists(self.cfg.done_folder):
-            client.create_folder(self.cfg.done_folder)
-        selected = client.select_folder(self.cfg.folder)
+        self._ensure_done_folder(client)
+        selected = self._select(client)
         uidvalidity = int(selected[b"UIDVALIDITY"])
         uids = self._candidates(client, intake, uidvalidity)
         taken = 0
@@ -161,6 +234,33 @@ class ImapSource:
             self._finish(client, intake, in_flight, report)
         report.pending = len(uids) - taken
         return report
+
+    def _ensure_done_folder(self, client: IMAPClient) -> None:
+        target = self.cfg.done_folder
+        if not target or client.folder_exists(target):
+            return
+        try:
+            client.create_folder(target)
+        except IMAPClientError as exc:
+            raise AccessDenied(
+                f"IMAP {self.cfg.host}:{self.cfg.port}: done_folder {target!r} is missing and "
+                f"cannot be created ({_describe(exc)}); create it in the mail program or fix "
+                "[mailbox] done_folder",
+                Trouble.FOLDER,
+            ) from exc
+
+    def _select(self, client: IMAPClient) -> dict[bytes, Any]:
+        try:
+            selected: dict[bytes, Any] = client.select_folder(self.cfg.folder)
+        except IMAPClientError as exc:
+            if client.folder_exists(self.cfg.folder):
+                raise
+            raise AccessDenied(
+                f"IMAP {self.cfg.host}:{self.cfg.port}: folder {self.cfg.folder!r} does not "
+                "exist on the server; fix [mailbox] folder",
+                Trouble.FOLDER,
+            ) from exc
+        return selected
 
     def _batches(self, client: IMAPClient, uids: list[int]) -> Iterator[list[int]]:
         """`uids` in batches bounded by count and by bytes."""
@@ -244,6 +344,13 @@ def _aware(value: object, intake: Intake) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     now: datetime = intake.clock()
     return now
+
+
+def _shutdown_quietly(client: IMAPClient) -> None:
+    try:
+        client.shutdown()
+    except (OSError, IMAPClientError):
+        log.debug("IMAP shutdown failed; the connection is dropped anyway")
 
 
 def _logout_quietly(client: IMAPClient) -> None:

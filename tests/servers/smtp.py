@@ -10,14 +10,22 @@ over TLS. The certificate is self-signed for localhost and 127.0.0.1 and is its 
 trust `ca_file`. `reject(code)` makes the server refuse the DATA of every message, or with
 `recipient=` refuse one recipient at RCPT. `stop()` closes the ports (clients then get
 "connection refused") and `start()` opens them again on the same ports.
+
+`xoauth2=check` also offers AUTH XOAUTH2 (Gmail's and Microsoft 365's way): `check(user,
+token)` says whether the bearer token is good for the user (tests/servers/oauth.py's
+provider). A refused token gets Google's error challenge, then 535, as from the real thing.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import logging
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -26,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from tests.servers.net import LOOPBACK, LoopbackServer, free_ports
 from tests.servers.tls import make_certificate
@@ -97,6 +105,33 @@ class _Handler:
         return "250 2.0.0 OK"
 
 
+class _XOAuth2Handler(_Handler):
+    """`_Handler` plus AUTH XOAUTH2, the token checked by the owner's `xoauth2`."""
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        if len(args) == 1:
+            blob = await server.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False, handled=True)
+        else:
+            try:
+                blob = base64.b64decode(args[1], validate=True)
+            except binascii.Error:
+                return AuthResult(success=False, handled=False, message="501 5.5.2 Bad base64")
+        assert isinstance(blob, bytes)
+        fields = dict(part.split("=", 1) for part in blob.decode().split("\x01") if "=" in part)
+        user = fields.get("user", "")
+        token = fields.get("auth", "").removeprefix("Bearer ")
+        check = self.owner.xoauth2
+        if check is not None and check(user, token):
+            return AuthResult(success=True, auth_data=user)
+        # Google's answer to a bad token: a JSON error challenge; the client sends an empty
+        # line, and then the server says 535.
+        error = {"status": "401", "schemes": "bearer", "scope": "https://mail.google.com/"}
+        await server.challenge_auth(json.dumps(error))
+        return AuthResult(success=False, handled=False)
+
+
 class SmtpServer(LoopbackServer):
     """aiosmtpd listening on 127.0.0.1: `port` with STARTTLS, `tls_port` with implicit TLS."""
 
@@ -110,10 +145,12 @@ class SmtpServer(LoopbackServer):
         password: str = "rahasia-uji",
         cert_file: Path | None = None,
         key_file: Path | None = None,
+        xoauth2: Callable[[str, str], bool] | None = None,
     ) -> None:
         self.root = root
         self.user = user
         self.password = password
+        self.xoauth2 = xoauth2
         self.port, self.tls_port = free_ports(2)
         if cert_file is None or key_file is None:
             cert_file, key_file = root / "smtp-cert.pem", root / "smtp-key.pem"
@@ -165,8 +202,9 @@ class SmtpServer(LoopbackServer):
             "authenticator": self._authenticate,
             "ready_timeout": 10.0,
         }
+        handler = _Handler if self.xoauth2 is None else _XOAuth2Handler
         starttls = Controller(
-            _Handler(self),
+            handler(self),
             port=self.port,
             tls_context=self._tls,
             require_starttls=True,
@@ -178,7 +216,7 @@ class SmtpServer(LoopbackServer):
         # from the first byte, requiring it would hide AUTH; and it warns about requiring
         # AUTH without requiring TLS. AUTH is offered and checked here, not required.
         implicit = Controller(
-            _Handler(self),
+            handler(self),
             port=self.tls_port,
             ssl_context=self._tls,
             auth_require_tls=False,
