@@ -39,20 +39,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 register_app = typer.Typer(
-    help="The complaint register: list, show, add, correct, update.", no_args_is_help=True
+    help="The complaint register: list, show, add, correct, update, receipt.",
+    no_args_is_help=True,
 )
 quarantine_app = typer.Typer(help="Inputs that could not be processed.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+# `aduan --help` lists groups in this order: the register first, set-up last.
 app.add_typer(register_app, name="register")
+app.add_typer(kotak_app, name="kotak")
 app.add_typer(quarantine_app, name="quarantine")
-app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
-app.command("board")(board)
-app.command("import")(import_files)
-app.add_typer(kotak_app, name="kotak")
-app.add_typer(mailbox_app, name="mailbox")
 app.add_typer(user_app, name="user")
+app.add_typer(mailbox_app, name="mailbox")
+app.add_typer(db_app, name="db")
 register_app.command("receipt")(receipt)
 
 MANUAL_CHANNELS = (
@@ -722,6 +722,11 @@ def check(ctx: typer.Context) -> None:
             worst = max(worst, result.exit_code)
     if worst:
         raise typer.Exit(worst)
+
+
+# Commands defined in cli_reports.py, listed after this file's own.
+app.command("import")(import_files)
+app.command("board")(board)
 
 
 def main(argv: list[str] | None = None) -> int:
