@@ -9,7 +9,7 @@ import faulthandler
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
@@ -28,9 +28,6 @@ from aduan.daemon.cli_users import user_app
 from aduan.daemon.errors import AduanError, ExitCode, SourceUnavailable, UsageError
 from aduan.daemon.logs import setup_logging
 from aduan.daemon.messages import t
-
-if TYPE_CHECKING:  # `aduan --help` must start fast: pydantic and the rest load when used
-    pass
 
 app = typer.Typer(
     help="aduan: register complaints from mail and suggestion-box slips (Puskesmas).",
