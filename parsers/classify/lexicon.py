@@ -75,6 +75,81 @@ class Cue:
     notes: tuple[Note, ...]
 
 
+def hit_group(group: str, label: str) -> str:
+    """The group a cue's hit counts in: urgency tables are separate groups ("urgent.<label>"),
+    so that an emergency word and a refusal word may overlap."""
+    return f"urgent.{label}" if group == "urgent" else group
+
+
+class CueEnd:
+    """A cue ending at a trie node, with what matching needs precomputed: its first word
+    and rank in `Lexicon.index[first word]` (to keep the index's order), its length, and
+    its notes as (hit group, label, weight)."""
+
+    __slots__ = ("cue", "first", "groups", "length", "rank")
+
+    def __init__(self, cue: Cue, rank: int) -> None:
+        self.cue = cue
+        self.first = cue.words[0]
+        self.rank = rank
+        self.length = len(cue.words)
+        self.groups = tuple(
+            (hit_group(note.group, note.label), note.label, note.weight) for note in cue.notes
+        )
+
+
+_MEMO_SIZE = 50_000  # distinct tokens whose first step from the root is remembered
+
+
+class CueTrie:
+    """One node of the cue phrases' word trie: the next word, pinned ("=", matched as written
+    or without its clitic) or loose (also by its root), leads to the next node."""
+
+    __slots__ = ("_memo", "ends", "exact", "loose", "words")
+
+    def __init__(self) -> None:
+        self.exact: dict[str, CueTrie] = {}
+        self.loose: dict[str, CueTrie] = {}
+        self.ends: list[CueEnd] = []
+        self.words: set[str] = set()  # the keys of `exact` and `loose`
+        self._memo: dict[tuple[str, str, str], tuple[CueTrie, ...]] = {}
+
+    def start(self, forms: tuple[str, str, str]) -> tuple[CueTrie, ...]:
+        """`step` from the root, memoised (the same words come again and again); call it on
+        the root only, as the memo is kept by the node."""
+        found = self._memo.get(forms)
+        if found is None:
+            found = self.step(forms)
+            if len(self._memo) < _MEMO_SIZE:
+                self._memo[forms] = found
+        return found
+
+    def step(self, forms: tuple[str, str, str]) -> tuple[CueTrie, ...]:
+        """The nodes one token with these match forms (word, without clitic, root) leads to."""
+        surface, bare, root = forms
+        words = self.words
+        if surface not in words and bare not in words and root not in words:
+            return ()  # most steps lead nowhere
+        exact, loose = self.exact, self.loose
+        keys = [(exact, surface), (loose, surface)]
+        if bare != surface:
+            keys += [(exact, bare), (loose, bare)]
+        if root != surface and root != bare:
+            keys.append((loose, root))
+        return tuple(child for table, word in keys if (child := table.get(word)) is not None)
+
+    def add(self, cue: Cue, rank: int) -> None:
+        node = self
+        for word, pinned in zip(cue.words, cue.exact, strict=True):
+            children = node.exact if pinned else node.loose
+            child = children.get(word)
+            if child is None:
+                child = children[word] = CueTrie()
+                node.words.add(word)
+            node = child
+        node.ends.append(CueEnd(cue, rank))
+
+
 class Lexicon:
     """Compiled cue tables; build with `load_lexicon`."""
 
@@ -128,6 +203,11 @@ class Lexicon:
             self.index.setdefault(words[0], []).append(Cue(words, exact, tuple(notes)))
         for cues in self.index.values():
             cues.sort(key=lambda cue: -len(cue.words))  # longest phrase first
+        # The same cues as a word trie, built once: matching walks it from each token.
+        self.trie = CueTrie()
+        for cues in self.index.values():
+            for rank, cue in enumerate(cues):
+                self.trie.add(cue, rank)
 
         single_words = {words[0][0] for words in notes_by_phrase if len(words) == 1}
         known = set(self.common) | set(self.negators) | set(self.bridge)

@@ -105,6 +105,18 @@ _PAID_NUMBER = re.compile(
     r"%|persen|lembar|pasien|nomor|km|meter|derajat))",
     re.IGNORECASE,
 )
+_WHITESPACE = re.compile(r"(\s+)")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# `_DR_DOCTOR`, `_DR_TITLE` and `_CLOCK` without their leading `\b`, which keeps the regex
+# engine from skipping ahead to the first letter; `_at_word_start` checks it instead. A match
+# away from a word start is left as it is, and no match of the full pattern can start inside
+# it (none of its later characters can start one), so the result is the same.
+_WORD_CHAR = re.compile(r"\w")
+_DR_DOCTOR_SCAN = re.compile(_DR_DOCTOR.pattern.replace(r"\b[Dd][Rr]", "[Dd][Rr]"))
+_DR_TITLE_SCAN = re.compile(r"Dr\b")
+_CLOCK_SCAN = re.compile(r"pukul\s+(?=\d)", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_TWO_DIGITS = re.compile(r"\d\d")
 # Numbers with separators ("08.15", "3,5"), words (with the apostrophe of "jum'at"), or one
 # punctuation mark.
 _TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|[a-z0-9]+(?:'[a-z]+)?|[.?!;,:]")
@@ -174,20 +186,56 @@ def _strip_sign_off(text: str) -> str:
 def prepare(text: str) -> str:
     """Raw text → lowercase plain text with links and addresses replaced and noise removed."""
     text = strip_mail_noise(text)[:PREPARED_LIMIT]
-    text = _DR_DOCTOR.sub("dokter ", text)
-    text = _DR_TITLE.sub("dokter", text)
-    text = _URL.sub(f" {URL_TOKEN} ", text)
-    text = _EMAIL.sub(" ", text)
-    text = _MONEY.sub(f" {MONEY_TOKEN} ", text)
-    text = _PAID_NUMBER.sub(rf"\1 {MONEY_TOKEN} ", text)
-    text = _CLOCK.sub("jam ", text)
+    # Each pattern is only run when the text holds what every match of it must contain: a
+    # regex scan costs per character even where nothing matches.
+    if any(dr in text for dr in ("dr", "dR", "Dr", "DR")):
+        text = _DR_DOCTOR_SCAN.sub(_at_word_start("dokter "), text)
+        if "Dr" in text:
+            text = _DR_TITLE_SCAN.sub(_at_word_start("dokter"), text)
+    if "." in text or ":" in text:
+        text = _replace_urls(text)
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    if _DIGIT.search(text) is not None:
+        text = _MONEY.sub(f" {MONEY_TOKEN} ", text)
+        if _TWO_DIGITS.search(text) is not None:
+            text = _PAID_NUMBER.sub(rf"\1 {MONEY_TOKEN} ", text)
+        if _DIGIT.search(text) is not None:
+            text = _CLOCK_SCAN.sub(_at_word_start("jam "), text)
     # NFKD then dropping marks turns "é" into "e" and mathematical bold letters, a spammer
     # favourite, into plain ones.
     text = text.lower()
     if text.isascii():  # most mail: nothing to decompose, and the loop below is per character
         return text
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    # Only the non-ASCII runs are looked at per character: no ASCII character is a mark.
+    return _NON_ASCII.sub(_drop_marks, unicodedata.normalize("NFKD", text))
+
+
+def _drop_marks(found: re.Match[str]) -> str:
+    return "".join(ch for ch in found.group() if not unicodedata.combining(ch))
+
+
+def _at_word_start(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A `sub` callback that replaces a match of a `*_SCAN` pattern only where the pattern it
+    stands for, which starts with `\\b`, matches: at the start of a word."""
+
+    def replace(found: re.Match[str]) -> str:
+        start = found.start()
+        if start and _WORD_CHAR.match(found.string, start - 1) is not None:
+            return found.group()
+        return replacement
+
+    return replace
+
+
+def _replace_urls(text: str) -> str:
+    """`_URL.sub` on `text`, run only on the runs without whitespace that hold a "." or a ":"
+    (every link does, and no link spans whitespace)."""
+    parts = _WHITESPACE.split(text)
+    for k, part in enumerate(parts):
+        if "." in part or ":" in part:
+            parts[k] = _URL.sub(f" {URL_TOKEN} ", part)
+    return "".join(parts)
 
 
 def tokenise(text: str, limit: int = TEXT_LIMIT) -> Iterable[str]:
@@ -392,13 +440,27 @@ def normalise(
     characters' worth as the head, read for everything, up to `alarm_limit` in all."""
     tokens: list[str] = []
     head: int | None = None
+    # `tokenise`, inlined: one `findall` instead of a generator step per token.
+    overall = max(limit, alarm_limit)
     used = 0
-    for raw in tokenise(prepare(text), max(limit, alarm_limit)):
-        used += len(raw) + 1  # as `tokenise` counts
-        if head is None and used > limit:
-            head = len(tokens)
+    previous = ""
+    spell = speller.spell
+    for raw in _TOKEN.findall(prepare(text)):
         if raw in BOUNDARIES:
+            if raw == previous:
+                continue  # "!!!" and "..." say nothing more than one mark
+            used += 2
+            if used > overall:
+                break
+            if head is None and used > limit:
+                head = len(tokens)
             tokens.append(raw)
         else:
-            tokens.extend(speller.spell(raw))
+            used += len(raw) + 1
+            if used > overall:
+                break
+            if head is None and used > limit:
+                head = len(tokens)
+            tokens.extend(spell(raw))
+        previous = raw
     return Normalised(tuple(tokens), tuple(map(word_forms, tokens)), head)

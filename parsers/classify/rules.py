@@ -27,12 +27,14 @@ of the urgency tables ("antri", "tunggu", "suruh") never change how a kind cue i
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from aduan.parsers.classification import Classification
-from aduan.parsers.classify.lexicon import Cue, Lexicon
+from aduan.parsers.classify.lexicon import CueEnd, Lexicon
 from aduan.parsers.classify.normalise import BOUNDARIES, Normalised, root_words, stem
 
 # Complaint cues adding up to less than this are "weak": a clear question or suggestion
@@ -99,7 +101,7 @@ class Verdict:
     urgent_reasons: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     start: int
     end: int
@@ -131,51 +133,64 @@ class _Evidence:
 def find_hits(norm: Normalised, lexicon: Lexicon) -> list[_Hit]:
     """Every cue occurrence; within a group the longest phrase wins and phrases never overlap."""
     forms = norm.forms
+    n = len(forms)
     hits: list[_Hit] = []
     covered: dict[str, int] = {}  # group → first index not yet covered
-    for i, token_forms in enumerate(forms):
-        candidates: dict[int, Cue] = {}
-        for form in set(token_forms):
-            for cue in lexicon.index.get(form, ()):
-                if id(cue) not in candidates and _matches(cue, forms, i):
-                    candidates[id(cue)] = cue
+    # The lexicon's cue trie, walked from every token: a token that starts no cue (most of
+    # them) costs one dictionary look-up.
+    for i, nodes in enumerate(map(lexicon.trie.start, forms)):
+        if not nodes:
+            continue
+        candidates: list[CueEnd] = []
+        k = i + 1
+        while True:
+            for node in nodes:
+                if node.ends:
+                    candidates.extend(node.ends)
+            if k == n:
+                break
+            if len(nodes) == 1:
+                nodes = nodes[0].step(forms[k])
+            else:
+                nodes = tuple(child for node in nodes for child in node.step(forms[k]))
+            if not nodes:
+                break
+            k += 1
+        if not candidates:
+            continue
+        if len(candidates) == 1 and len(candidates[0].groups) == 1:
+            # The common case, one cue saying one thing: what the loops below come to.
+            (group, label, weight), end = candidates[0].groups[0], i + candidates[0].length
+            if covered.get(group, 0) <= i:
+                hits.append(_Hit(i, end, group, label, weight))
+                covered[group] = end
+            continue
+        if len(candidates) > 1:
+            # In the order of the lexicon's index, looked up per distinct form of the token.
+            order = {form: rank for rank, form in enumerate(set(forms[i]))}
+            candidates.sort(key=lambda cue: (order[cue.first], cue.rank))
         longest: dict[str, int] = {}  # group → end of its longest cue starting here
-        for cue in candidates.values():
-            for note in cue.notes:
-                group = _group(note.group, note.label)
-                longest[group] = max(longest.get(group, 0), i + len(cue.words))
+        for cue in candidates:
+            end = i + cue.length
+            for group, _, _ in cue.groups:
+                if longest.get(group, 0) < end:
+                    longest[group] = end
         # Cues of equal length at one place count once per label ("antrian" is both the
         # cue "antri" and the cue "antrian") and once for each label ("disediakan": a
         # suggestion word and a service word); a longer phrase hides the shorter ones.
         found: dict[tuple[str, str], _Hit] = {}
-        for cue in candidates.values():
-            end = i + len(cue.words)
-            for note in cue.notes:
-                group = _group(note.group, note.label)
+        for cue in candidates:
+            end = i + cue.length
+            for group, label, weight in cue.groups:
                 if covered.get(group, 0) <= i and end == longest[group]:
-                    known = found.get((group, note.label))
-                    if known is None or known.weight < note.weight:
-                        found[group, note.label] = _Hit(i, end, group, note.label, note.weight)
+                    known = found.get((group, label))
+                    if known is None or known.weight < weight:
+                        found[group, label] = _Hit(i, end, group, label, weight)
         hits.extend(found.values())
         for group, end in longest.items():
             if covered.get(group, 0) <= i:
                 covered[group] = end
     return hits
-
-
-def _group(group: str, label: str) -> str:
-    # Urgency tables are separate groups: an emergency word and a refusal word may overlap.
-    return f"urgent.{label}" if group == "urgent" else group
-
-
-def _matches(cue: Cue, forms: tuple[tuple[str, str, str], ...], i: int) -> bool:
-    if i + len(cue.words) > len(forms):
-        return False
-    for k, (word, exact) in enumerate(zip(cue.words, cue.exact, strict=True)):
-        surface, bare, root = forms[i + k]
-        if word not in (surface, bare) and (exact or word != root):
-            return False
-    return True
 
 
 def evaluate(norm: Normalised, lexicon: Lexicon) -> Verdict:
@@ -432,14 +447,19 @@ def _negation_target(
 def _mask(hits: list[_Hit]) -> list[_Hit]:
     """`hits` without the alarm and complaint cues inside a benign phrase ([urgent.bukan]):
     "jadwal posyandu jatuh hari Senin", "bidan menolak amplop"."""
-    benign = [hit for hit in hits if hit.group == "urgent.bukan"]
+    benign = sorted((hit.start, hit.end) for hit in hits if hit.group == "urgent.bukan")
     if not benign:
         return hits
+    # A hit lies inside a benign phrase when one starting at or before it reaches its end:
+    # the furthest end of the phrases starting up to each start says so.
+    starts = [start for start, _ in benign]
+    reach = list(accumulate((end for _, end in benign), max))
 
     def masked(hit: _Hit) -> bool:
         if not (hit.group.startswith("urgent.") or (hit.group, hit.label) == ("kind", "keluhan")):
             return False
-        return any(b.start <= hit.start and hit.end <= b.end for b in benign)
+        k = bisect_right(starts, hit.start)
+        return k > 0 and hit.end <= reach[k - 1]
 
     return [hit for hit in hits if hit.group != "urgent.bukan" and not masked(hit)]
 
