@@ -8,7 +8,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from sqlmodel import Session, col, select
@@ -83,6 +83,8 @@ FILE_HEADERS = {
     "cache-control": "private, no-store",
     "content-security-policy": "default-src 'none'; sandbox",
 }
+
+_T = TypeVar("_T")
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -329,15 +331,20 @@ def _revise(ctx: Ctx, number: str) -> str:
             now=ctx.console.now(),
         )  # fmt: skip
         return ctx.t("saved_reviewed")
-    typed = ctx.field("teks")
-    if typed is None:
-        raise UsageError(ctx.t("field_empty", field=ctx.t("entry_text")))
+    typed = _required(ctx, ctx.field("teks"), "entry_text")
     done = actions.correct(
         ctx.console.runtime, number, Correction(), text=typed, by=ctx.by, now=ctx.console.now()
     )
     if done.text_changed:
         return ctx.t("saved_text")
     return ctx.t("saved_reviewed") if in_review else ctx.t("saved_unchanged")
+
+
+def _required(ctx: Ctx, value: _T | None, label: str) -> _T:
+    """A form's value, or a one-line error naming the field left empty."""
+    if value is None:
+        raise UsageError(ctx.t("field_empty", field=ctx.t(label)))
+    return value
 
 
 def _update(ctx: Ctx, number: str, change: Update) -> Response:
@@ -349,33 +356,25 @@ def _update(ctx: Ctx, number: str, change: Update) -> Response:
 
 def set_rtl(ctx: Ctx) -> Response:
     number = _act(ctx, "records the RTL")
-    value = ctx.field("rtl")
-    if value is None:
-        raise UsageError(ctx.t("field_empty", field=ctx.t("form_rtl")))
+    value = _required(ctx, ctx.field("rtl"), "form_rtl")
     return _update(ctx, number, Update(rtl=value))
 
 
 def set_response(ctx: Ctx) -> Response:
     number = _act(ctx, "records the answer")
-    value = ctx.field("tanggapan")
-    if value is None:
-        raise UsageError(ctx.t("field_empty", field=ctx.t("form_response")))
+    value = _required(ctx, ctx.field("tanggapan"), "form_response")
     return _update(ctx, number, Update(response=value))
 
 
 def set_status(ctx: Ctx) -> Response:
     number = _act(ctx, "sets the status")
-    value = _choice(ctx.field("status"), STATUSES)
-    if value is None:
-        raise UsageError(ctx.t("field_empty", field=ctx.t("reg_status")))
+    value = _required(ctx, _choice(ctx.field("status"), STATUSES), "reg_status")
     return _update(ctx, number, Update(status=value))
 
 
 def add_note(ctx: Ctx) -> Response:
     number = _act(ctx, "adds a note")
-    value = ctx.field("catatan")
-    if value is None:
-        raise UsageError(ctx.t("field_empty", field=ctx.t("form_note")))
+    value = _required(ctx, ctx.field("catatan"), "form_note")
     actions.update(
         ctx.console.runtime, number, Update(note=value), by=ctx.by, now=ctx.console.now()
     )
@@ -398,9 +397,8 @@ def refer(ctx: Ctx) -> Response:
 
 def confidential(ctx: Ctx) -> Response:
     number = _act(ctx, "changes confidentiality")
-    value = {"ya": True, "tidak": False}.get(ctx.field("rahasia") or "")
-    if value is None:
-        raise UsageError(ctx.t("field_empty", field=ctx.t("form_confidential")))
+    answer = {"ya": True, "tidak": False}.get(ctx.field("rahasia") or "")
+    value = _required(ctx, answer, "form_confidential")
     actions.update(
         ctx.console.runtime, number, Update(confidential=value), by=ctx.by, now=ctx.console.now()
     )
@@ -433,12 +431,8 @@ def new_entry(ctx: Ctx) -> Response:
     from aduan.daemon.processed import Outcome
 
     ctx.back = "/entri/baru"
-    channel = _choice(ctx.field("kanal"), MANUAL_CHANNELS)
-    body = ctx.field("isi")
-    if channel is None:
-        raise UsageError(ctx.t("field_empty", field=ctx.t("reg_channel")))
-    if body is None:
-        raise UsageError(ctx.t("field_empty", field=ctx.t("new_text")))
+    channel = _required(ctx, _choice(ctx.field("kanal"), MANUAL_CHANNELS), "reg_channel")
+    body = _required(ctx, ctx.field("isi"), "new_text")
     runtime = ctx.console.runtime
     result = runtime.intake.take_manual(
         ManualItem(
@@ -722,9 +716,7 @@ def report_make(ctx: Ctx) -> Response:
     ctx.back = "/laporan"
     settings = ctx.console.settings
     tz = settings.facility.tz
-    kind = _choice(ctx.field("jenis"), periods.KINDS)
-    if kind is None:
-        raise UsageError(ctx.t("field_empty", field=ctx.t("rep_kind")))
+    kind = _required(ctx, _choice(ctx.field("jenis"), periods.KINDS), "rep_kind")
     formats = _formats(ctx, ("html", "pdf", "csv", "xlsx"))
     send = ctx.field("kirim") == "ya"
     if send and not ctx.staff.may(SEND):
