@@ -134,5 +134,13 @@ class Letters:
         return f"{day}, {local.day} {MONTHS[lang][local.month - 1]} {local.year}"
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, at most about `limit` characters, cut at a word."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
 def label(value: str, lang: str) -> str:
     return LABELS[lang].get(value, value.replace("_", " ").capitalize())

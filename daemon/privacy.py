@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from aduan.daemon.config import Privacy, View
+from aduan.daemon.letters import shorten
 from aduan.models.tables import Entry
 from aduan.parsers.scrub import Diagnoses, mask_contact, mask_health, scrub
 
@@ -180,14 +181,6 @@ def initials(name: str | None) -> str | None:
         return None
     parts = [f"{part[0].upper()}." for part in name.split() if part[0].isalnum()]
     return " ".join(parts) or None
-
-
-def shorten(text: str, limit: int) -> str:
-    """`text` on one line, at most about `limit` characters, cut at a word."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    return flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def _shown(

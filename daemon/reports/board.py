@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from aduan.daemon.config import Settings
-from aduan.daemon.letters import Letters
+from aduan.daemon.letters import Letters, shorten
 from aduan.daemon.register import Update, update_entry
 from aduan.daemon.reports.documents import Documents, pdf_bytes, write_files
 from aduan.models.tables import Entry, Event
@@ -131,19 +131,17 @@ def board_item(entry: Entry, settings: Settings) -> BoardItem:
         received=entry.received_at.astimezone(settings.facility.tz).date(),
         unit=entry.unit,
         kind=entry.kind,
-        summary=_shorten(clean(entry.text), SUMMARY_CHARS),
+        summary=_summary(clean(entry.text), SUMMARY_CHARS),
         follow_up=clean(entry.rtl),
         answer=clean(entry.response) if entry.status != "ditindaklanjuti" else "",
         done=entry.status != "ditindaklanjuti",
     )
 
 
-def _shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a sentence or word end."""
+def _summary(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a sentence end when one is far enough in."""
     if len(text) <= limit:
         return text
     cut = text[:limit]
     end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
-    if end >= limit // 2:
-        return cut[: end + 1]
-    return cut.rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return cut[: end + 1] if end >= limit // 2 else shorten(text, limit)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from aduan.daemon.config import Settings
+from aduan.daemon.letters import shorten
 from aduan.daemon.register import overdue_deadlines
 from aduan.models.tables import OPEN_STATUSES, Entry
 from aduan.parsers.scrub import Diagnoses, scrub
@@ -91,7 +92,7 @@ def lapor_rows(
         rows.append(
             {
                 "nomor_register": entry.register_no,
-                "judul": _title(title or text),
+                "judul": shorten(title or text, TITLE_CHARS),
                 "klasifikasi": CLASSIFICATION[entry.kind],
                 "kategori": CATEGORY,
                 "isi": text,
@@ -125,9 +126,3 @@ def as_csv(rows: Sequence[dict[str, Any]]) -> bytes:
 
 def as_json(rows: Sequence[dict[str, Any]]) -> bytes:
     return (json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _title(text: str) -> str:
-    if len(text) <= TITLE_CHARS:
-        return text
-    return text[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"

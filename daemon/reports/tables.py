@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from aduan.daemon.box import BoxCount
+from aduan.daemon.letters import shorten
 from aduan.daemon.reports.figures import (
     BUCKETS,
     Count,
@@ -292,13 +293,11 @@ def weekly_items(records: Sequence[Record], t: Texts) -> Table:
             Lines((t.date_time(r.received_at), t.label(r.channel), r.register_no)),
             "-" if r.confidential else initials(r.reporter_name),
             Lines((t.label(r.kind), t.label(r.unit))),
-            t("confidential_text", no=r.register_no)
-            if r.confidential
-            else excerpt(scrub(r.text, _names(r))),
+            t("confidential_text", no=r.register_no) if r.confidential else _excerpt(r.text, r),
             Lines(
                 (
                     t.label(r.status),
-                    *([excerpt(scrub(r.rtl, _names(r)))] if r.rtl and not r.confidential else []),
+                    *([_excerpt(r.rtl, r)] if r.rtl and not r.confidential else []),
                 )
             ),
         )
@@ -307,14 +306,7 @@ def weekly_items(records: Sequence[Record], t: Texts) -> Table:
     return Table(t("sec_items"), header, rows, wide=4)
 
 
-def _names(r: Record) -> tuple[str, ...]:
-    return (r.reporter_name,) if r.reporter_name else ()
-
-
-def excerpt(value: str, limit: int = EXCERPT_CHARS) -> str:
-    """The first `limit` characters on one line, cut at a word."""
-    flat = " ".join(value.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit].rsplit(" ", 1)[0]
-    return f"{cut}…"
+def _excerpt(text: str, r: Record) -> str:
+    """The start of `text` on one line, the reporter's name and contacts scrubbed."""
+    names = (r.reporter_name,) if r.reporter_name else ()
+    return shorten(scrub(text, names), EXCERPT_CHARS)
