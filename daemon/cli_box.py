@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import typer
@@ -93,8 +94,5 @@ def describe_box(box: BoxCount, lang: str, tz: ZoneInfo) -> str:
     )
 
 
-def _local(value: object, tz: ZoneInfo) -> str:
-    from datetime import datetime
-
-    assert isinstance(value, datetime)
+def _local(value: datetime, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
