@@ -102,17 +102,12 @@ class Escalator:
         to = self._reporter_address(entry)
         if to is None or not entry.response:
             return False
-        answers = session.exec(
-            select(OutboxMessage.id).where(
-                OutboxMessage.entry_id == entry.id, OutboxMessage.purpose == ANSWER
-            )
-        ).all()
         # The reporter's own mail: nothing masked (a confidential entry's text not quoted).
         letter = self.letters.render("jawaban", self.lang, **self._context(for_reporter(entry)))
         message = self._message(
             [to],
             letter,
-            self._message_id(ANSWER, entry.register_no, str(len(answers) + 1)),
+            self._message_id(ANSWER, entry.register_no, str(_next_number(session, entry, ANSWER))),
             in_reply_to=_mail_id(entry),
         )
         return self._queue(session, message, ANSWER, [entry], now)
@@ -128,12 +123,7 @@ class Escalator:
                 "no district health office address: set [escalation] dinkes in the config"
             )
         assert entry.id is not None
-        earlier = session.exec(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.entry_id == entry.id, OutboxMessage.purpose == DINKES)
-        ).one()
-        number = int(earlier) + 1
+        number = _next_number(session, entry, DINKES)
         mid = self._message_id(DINKES, entry.register_no, str(number))
         for audience in self.views.audiences([(DINKES_CLASS, self.cfg.dinkes)]):
             shown = self.views.show(entry, audience.view)
@@ -571,6 +561,17 @@ def _files(session: Session, entry: Entry) -> list[EntryFile]:
             select(EntryFile).where(EntryFile.entry_id == entry.id).order_by(col(EntryFile.id))
         )
     )
+
+
+def _next_number(session: Session, entry: Entry, purpose: str) -> int:
+    """The number of the next mail of `purpose` about `entry`: answers and referrals may be
+    sent again, each a mail of its own."""
+    earlier = session.exec(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.entry_id == entry.id, OutboxMessage.purpose == purpose)
+    ).one()
+    return int(earlier) + 1
 
 
 def _queued(session: Session, message_id: str) -> bool:
