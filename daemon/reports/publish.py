@@ -26,7 +26,7 @@ from aduan.daemon.escalation import Escalator
 from aduan.daemon.register import DAEMON
 from aduan.daemon.reports.board import Board, board_key, make_board
 from aduan.daemon.reports.periods import Period, last_complete
-from aduan.daemon.reports.recap import Report, make_report
+from aduan.daemon.reports.recap import WEEKLY_CHANNELS, Report, make_report
 from aduan.daemon.status import record_ok, record_poll_error
 from aduan.models.db import transaction
 from aduan.models.tables import Entry, Publication
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 MONTHLY, SEMESTER, WEEKLY, BOARD = "bulanan", "semester", "mingguan", "papan"
 STATUS_SOURCE = "laporan"  # how a failure shows in `aduan status`
-# The weekly recap is SOP 004's book of WhatsApp/SMS feedback.
-WEEKLY_CHANNELS = ("whatsapp", "sms")
 # What is mailed of a report: the PDF to read and print, the workbook to work with.
 MAILED = (".pdf", ".xlsx")
 

@@ -37,6 +37,7 @@ from aduan.models.tables import CHANNELS, KINDS, UNITS
 from aduan.parsers.scrub import Diagnoses, mask_health
 
 FORMATS = ("html", "pdf", "csv", "xlsx")
+# The weekly recap is SOP 004's book of WhatsApp/SMS feedback.
 WEEKLY_CHANNELS = ("whatsapp", "sms")
 # The printed list of overdue entries stops here, the XLSX summary's further on; past that,
 # `aduan register list --overdue` has them all.

@@ -688,13 +688,15 @@ def _report_files(ctx: Ctx) -> list[ReportFile]:
 
 
 def reports(ctx: Ctx) -> Response:
+    from aduan.daemon.reports.recap import FORMATS
+
     settings = ctx.console.settings
     days = settings.reports.board_every_days or 14
     since = (ctx.console.now() - timedelta(days=days)).astimezone(settings.facility.tz).date()
     return ctx.render(
         "reports.html.j2",
         files=_report_files(ctx),
-        formats=("html", "pdf", "csv", "xlsx"),
+        formats=FORMATS,
         default_formats=settings.reports.formats,
         board_since=since.isoformat(),
     )
@@ -711,13 +713,13 @@ def _formats(ctx: Ctx, allowed: tuple[str, ...]) -> list[str]:
 def report_make(ctx: Ctx) -> Response:
     from aduan.daemon.reports import periods
     from aduan.daemon.reports.publish import publish_report
-    from aduan.daemon.reports.recap import make_report
+    from aduan.daemon.reports.recap import FORMATS, make_report
 
     ctx.back = "/laporan"
     settings = ctx.console.settings
     tz = settings.facility.tz
     kind = _required(ctx, _choice(ctx.field("jenis"), periods.KINDS), "rep_kind")
-    formats = _formats(ctx, ("html", "pdf", "csv", "xlsx"))
+    formats = _formats(ctx, FORMATS)
     send = ctx.field("kirim") == "ya"
     if send and not ctx.staff.may(SEND):
         return ctx.forbidden()
