@@ -39,6 +39,10 @@ _CUE_SECTIONS: dict[str, tuple[str, ...] | None] = {
         "tubuh",
         "lapor",
         "bukan",
+        "intrusi",
+        "privasi",
+        "selesai",
+        "lampau",
     ),
 }
 _SETTINGS = {
@@ -50,7 +54,7 @@ _SETTINGS = {
 }
 _NEGATOR_VALUES = ("flip", "flip_cancel", "cancel", "wish", "hypothetical", "off")
 _BRIDGE_VALUES = ("skip", "target", "off")
-_TOP_LEVEL = ("settings", "normalise", "negation", "kind", "unit", "urgent", "language")
+_TOP_LEVEL = ("settings", "normalise", "negation", "kind", "start", "unit", "urgent", "language")
 
 
 class LexiconError(ValueError):
@@ -209,7 +213,23 @@ class Lexicon:
             for rank, cue in enumerate(cues):
                 self.trie.add(cue, rank)
 
+        # Words that say something only at the start of a sentence: an imperative ("bikin
+        # jalur landai…", "sediakan kursi roda") is a suggestion, "boleh bawa anak?" a question.
+        self.starts: dict[str, tuple[tuple[str, float], ...]] = {}
+        for label, cues in _table(raw, "start", source).items():
+            if label not in KINDS:
+                raise LexiconError(f"{source}: unknown section [start.{label}]")
+            if not isinstance(cues, dict):
+                raise LexiconError(f"{source}: [start.{label}] must be a table")
+            for word, weight in cues.items():
+                if isinstance(weight, bool) or not isinstance(weight, int | float):
+                    raise LexiconError(f"{source}: start.{label}.{word} must be a number")
+                if weight:
+                    key = word.lower().strip()
+                    self.starts[key] = (*self.starts.get(key, ()), (label, float(weight)))
+
         single_words = {words[0][0] for words in notes_by_phrase if len(words) == 1}
+        single_words |= set(self.starts)
         known = set(self.common) | set(self.negators) | set(self.bridge)
         known |= {word for standard in slang.values() for word in standard}
         self.speller = Speller(slang, single_words, known, self.typo_min_length)

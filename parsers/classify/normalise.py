@@ -93,6 +93,7 @@ _CLOCK = re.compile(r"\bpukul\s+(?=\d)", re.IGNORECASE)
 _MONEY = re.compile(
     r"\brp\.?\s?\d[\d.,]{0,15}(?:\s?(?:rb|ribu|k|jt|juta)\b)?"
     r"|\b\d[\d.,]{0,15}\s?(?:rb|rbu|ribu|jt|juta)\b"
+    r"|\b\d{1,4}k\b"  # "150k", as thousands are written in chat
     r"|\b\d{1,3}(?:\.\d{3}){1,4}\b",
     re.IGNORECASE,
 )
@@ -105,7 +106,12 @@ _PAID_NUMBER = re.compile(
     r"%|persen|lembar|pasien|nomor|km|meter|derajat))",
     re.IGNORECASE,
 )
-_WHITESPACE = re.compile(r"(\s+)")
+_URL_HINT = re.compile(r"www\.|://|\.[a-z]", re.IGNORECASE)
+_URL_RUN = re.compile(r"[^\s]*(?:www\.|://|\.[a-z])[^\s]*", re.IGNORECASE)
+# A number `_PAID_NUMBER` may end on: two or three digits, not part of a longer number.
+_BARE_NUMBER = re.compile(r"(?<![\w])\d{2,3}\b")
+# Characters after a number and the spaces after it that the pattern's look-ahead reads.
+_PAID_AFTER = 12
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # `_DR_DOCTOR`, `_DR_TITLE` and `_CLOCK` without their leading `\b`, which keeps the regex
 # engine from skipping ahead to the first letter; `_at_word_start` checks it instead. A match
@@ -199,7 +205,7 @@ def prepare(text: str) -> str:
     if _DIGIT.search(text) is not None:
         text = _MONEY.sub(f" {MONEY_TOKEN} ", text)
         if _TWO_DIGITS.search(text) is not None:
-            text = _PAID_NUMBER.sub(rf"\1 {MONEY_TOKEN} ", text)
+            text = _paid_numbers(text)
         if _DIGIT.search(text) is not None:
             text = _CLOCK_SCAN.sub(_at_word_start("jam "), text)
     # NFKD then dropping marks turns "é" into "e" and mathematical bold letters, a spammer
@@ -229,13 +235,52 @@ def _at_word_start(replacement: str) -> Callable[[re.Match[str]], str]:
 
 
 def _replace_urls(text: str) -> str:
-    """`_URL.sub` on `text`, run only on the runs without whitespace that hold a "." or a ":"
-    (every link does, and no link spans whitespace)."""
-    parts = _WHITESPACE.split(text)
-    for k, part in enumerate(parts):
-        if "." in part or ":" in part:
-            parts[k] = _URL.sub(f" {URL_TOKEN} ", part)
-    return "".join(parts)
+    """`_URL.sub` on `text`, run only on the runs without whitespace that can hold a link: one
+    with "www.", "://" or a dot before a letter (every match of `_URL` has one of these, and
+    no link spans whitespace). A sentence's full stop ("lama.") and times ("08.15") are not."""
+    if _URL_HINT.search(text) is None:
+        return text
+    return _URL_RUN.sub(_replace_url_run, text)
+
+
+def _replace_url_run(found: re.Match[str]) -> str:
+    return _URL.sub(f" {URL_TOKEN} ", found.group())
+
+
+def _paid_numbers(text: str) -> str:
+    """`_PAID_NUMBER.sub` on `text`, looked for only around the bare two- and three-digit
+    numbers (the regex's alternation, tried at every word, is what costs on a long mail)."""
+    out: list[str] = []
+    done = 0  # text before this is copied to `out` already
+    for number in _BARE_NUMBER.finditer(text):
+        if number.start() < done:
+            continue
+        # The window holds the two words before the number (the verb and an optional "aja",
+        # "saja", "lagi", "dulu") and what the look-ahead after it reads.
+        start = _word_before(text, _word_before(text, number.start(), done), done)
+        end = number.end()
+        while end < len(text) and text[end].isspace():
+            end += 1
+        window_end = min(len(text), end + _PAID_AFTER)
+        for found in _PAID_NUMBER.finditer(text, start, window_end):
+            if found.end() == number.end() and found.start() >= done:
+                out.append(text[done : found.start()])
+                out.append(f"{found.group(1)} {MONEY_TOKEN} ")
+                done = found.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _word_before(text: str, k: int, lowest: int) -> int:
+    """Where the word before position `k` (over the spaces between) starts, not before
+    `lowest`."""
+    while k > lowest and text[k - 1].isspace():
+        k -= 1
+    while k > lowest and (text[k - 1].isalnum() or text[k - 1] == "_"):
+        k -= 1
+    return k
 
 
 def tokenise(text: str, limit: int = TEXT_LIMIT) -> Iterable[str]:

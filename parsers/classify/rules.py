@@ -35,7 +35,13 @@ from itertools import accumulate
 
 from aduan.parsers.classification import Classification
 from aduan.parsers.classify.lexicon import CueEnd, Lexicon
-from aduan.parsers.classify.normalise import BOUNDARIES, Normalised, root_words, stem
+from aduan.parsers.classify.normalise import (
+    BOUNDARIES,
+    Normalised,
+    root_words,
+    stem,
+    without_clitic,
+)
 
 # Complaint cues adding up to less than this are "weak": a clear question or suggestion
 # beside them wins ("apakah obat yang habis sudah ada?").
@@ -71,6 +77,10 @@ _INERT = frozenset(
         "urgent.sarana",
         "urgent.tubuh",
         "urgent.bukan",
+        "urgent.intrusi",
+        "urgent.privasi",
+        "urgent.selesai",
+        "urgent.lampau",
     }
 )
 # Two kinds of cue that are urgent together when at most this many words apart in a sentence.
@@ -79,6 +89,7 @@ _NEAR_PAIRS = (
     ("uang", "pungut", 8),  # "minta 50rb", "titip 20rb ke satpam", "bayar 20rb padahal gratis"
     ("sarana", "bahaya", 8),  # "plafon mau runtuh", "colokan meleleh", "kabel terkelupas"
     ("sentuh", "tubuh", 4),  # "pegang2 dada", "colek pinggang", "menyentuh bagian tubuh"
+    ("intrusi", "privasi", 8),  # "masuk waktu istri saya mandi", "menyusui… petugas masuk"
 )
 # How far before a receipt word a negation makes it missing ("tidak dikasih kuitansi"), and
 # before a report word a condition makes it a threat ("kalau saya terus protes").
@@ -119,6 +130,7 @@ class _Evidence:
     reasons: dict[str, list[tuple[float, str]]] = field(default_factory=lambda: defaultdict(list))
     first: dict[str, int] = field(default_factory=dict)  # label → token index first seen
     wished: float = 0.0  # the part of the suggestion score that came from wish words
+    denied: float = 0.0  # the part of the praise score that came from denied complaints
 
     def add(self, label: str, weight: float, reason: str, at: int = 0) -> None:
         self.scores[label] += weight
@@ -217,11 +229,14 @@ def evaluate(norm: Normalised, lexicon: Lexicon) -> Verdict:
         ):
             kind.add(hit.label, hit.weight, f"'{span(hit)}' → {hit.label}")
 
+    imperative = _sentence_starts(tokens, head, lexicon, kind)
+    _opening_request(tokens, head, hits, kind, imperative)
     _yes_no_ending(tokens, head, kind)
     # Complaint wording, strongest first, when it adds up to a real complaint.
     complaints = kind.best("keluhan", 1) if kind.scores["keluhan"] >= STRONG_COMPLAINT else []
     complaints = [reason.split(" → ")[0] for reason in complaints]
-    urgent_reasons, only_told = _urgency(tokens, hits, neglect, complaints, lexicon, span)
+    alarm = _urgency(tokens, hits, neglect, complaints, lexicon, span)
+    urgent_reasons, only_told = alarm.reasons, alarm.only_told
     if not urgent_reasons and _foreign(words, lexicon, kind):
         return _nothing("bukan bahasa Indonesia", 0.05)
 
@@ -233,10 +248,15 @@ def evaluate(norm: Normalised, lexicon: Lexicon) -> Verdict:
             )
 
     label, spam, urgent, kind_reasons = _decide_kind(
-        kind, bool(urgent_reasons), only_told, bool(units.scores), lexicon
+        kind, bool(urgent_reasons), only_told, bool(units.scores), lexicon, alarm.resolved
     )
     # What is not feedback (spam, greetings, tests) concerns no unit.
     unit, unit_conf = _decide_unit(units) if label != "lainnya" else ("lainnya", 0.5)
+    if urgent and alarm.emergency and unit in _PLACES_ONLY:
+        # An emergency left untreated is the emergency unit's matter, wherever it happened
+        # ("pingsan di parkiran", "pintunya digembok", "disuruh urus surat rujukan dulu").
+        units.add("ugd", 1.0, f"'{alarm.emergency}' → ugd (darurat)")
+        unit, unit_conf = "ugd", 0.6
     kind_conf = _kind_confidence(kind, label, urgent)
     unit_reasons = tuple(units.best(unit, 2)) if unit != "lainnya" else ()
     urgent_texts = tuple(f"{reason} → mendesak" for reason in urgent_reasons) if urgent else ()
@@ -255,6 +275,95 @@ def evaluate(norm: Normalised, lexicon: Lexicon) -> Verdict:
         kind_reasons=tuple(kind_reasons),
         urgent_reasons=urgent_texts,
     )
+
+
+# Words that may stand before the first word of a sentence without starting it: "pak, bikin
+# jalur landai", "bu, boleh bawa anak?".
+_VOCATIVES = frozenset(
+    {"pak", "bu", "bapak", "ibu", "mas", "mbak", "kak", "dok", "bang", "min", "admin", "sus"}
+)
+
+
+def _sentence_starts(
+    tokens: tuple[str, ...], head: int, lexicon: Lexicon, kind: _Evidence
+) -> tuple[int, float] | None:
+    """The lexicon's [start.*] words where a sentence begins: an imperative ("bikin jalur
+    landai", "sediakan kursi roda") suggests, "boleh bawa anak?" asks. Returns where and how
+    strong an imperative opening the message is, if one does."""
+    if not lexicon.starts:
+        return None
+    opening: tuple[int, float] | None = None
+    at_start = True
+    for i in range(head):
+        token = tokens[i]
+        if token in _SENTENCE_ENDS:
+            at_start = True
+            continue
+        if at_start:
+            if token in _VOCATIVES or token == ",":
+                continue  # "pak, …": the sentence starts after the address
+            notes = lexicon.starts.get(token)
+            if notes is None:
+                bare = without_clitic(token)
+                notes = lexicon.starts.get(bare) if bare != token else None
+            for label, weight in notes or ():
+                if label == "saran" and (_in_question(tokens, i) or _narrates(tokens, i)):
+                    continue  # "pasang behel bisa di puskesmas?" asks
+                kind.add(label, weight, f"'{token}' → {label} (awal kalimat)", i)
+                if label == "saran":
+                    # An imperative is suggestion wording of the weakest sort ("bikin surat
+                    # sehat dimintai 50rb" narrates): it does not keep an urgent item a saran.
+                    kind.wished += weight
+                    if not any(t in _SENTENCE_ENDS or t == "," for t in tokens[:i]):
+                        opening = (i, weight)
+        at_start = False
+    return opening
+
+
+# Words that make a sentence a story, not an instruction: "pasang IUD, 2 bulan kemudian
+# hamil", "bikin surat kemarin dimintai uang".
+_NARRATIVE = frozenset(
+    {"kemudian", "kemarin", "tadi", "sudah", "sempat", "lalu", "pas", "waktu", "ketika", "saat"}
+)
+
+
+def _narrates(tokens: tuple[str, ...], i: int) -> bool:
+    """Whether the sentence from token `i` holds a word that tells a past event."""
+    for token in tokens[i:]:
+        if token in _SENTENCE_ENDS:
+            return False
+        if token in _NARRATIVE:
+            return True
+    return False
+
+
+def _opening_request(
+    tokens: tuple[str, ...],
+    head: int,
+    hits: list[_Hit],
+    kind: _Evidence,
+    imperative: tuple[int, float] | None,
+) -> None:
+    """A message that opens with a request and gives the problem as its reason is a
+    suggestion ("ambulans kalau bisa ditambah satu, yang ada sering kosong"; "antrian lab
+    dipisah untuk ibu hamil, kasihan berdiri lama"): suggestion wording in the first clause,
+    with no complaint wording there, counts once more."""
+    end = next((k for k in range(head) if tokens[k] in BOUNDARIES), head)
+    first = [h for h in hits if h.group == "kind" and h.start < end and not h.cancelled]
+    if (not first and imperative is None) or any(
+        h.label in ("keluhan", "pertanyaan") for h in first
+    ):
+        return
+    asks = [h for h in first if h.label == "saran"]
+    request = sum(h.weight for h in asks)
+    spans = [(h.start, h.end) for h in asks]
+    if imperative is not None:
+        request += imperative[1]
+        spans.append((imperative[0], imperative[0] + 1))
+    if request >= 1:
+        words = " ".join(tokens[min(a for a, _ in spans) : max(b for _, b in spans)])
+        kind.add("saran", request, f"'{words}' → saran (permintaan di awal)", 0)
+        kind.wished += request  # a second count of the same words: never explicit
 
 
 def _yes_no_ending(tokens: tuple[str, ...], head: int, kind: _Evidence) -> None:
@@ -296,15 +405,20 @@ def _apply_negation(
 ) -> None:
     """Turn negated praise into complaint, cancel negated complaints; see the module doc."""
     starts: dict[int, list[_Hit]] = defaultdict(list)
+    inside: set[int] = set()  # negation words within a phrase cue: "hampir tidak tertolong"
     for hit in hits:
         starts[hit.start].append(hit)
+        if hit.end - hit.start > 2 and hit.group not in _INERT:
+            inside.update(range(hit.start + 1, hit.end))
     for i, token in enumerate(tokens):
         mode = lexicon.negators.get(token)
-        if mode is None:
+        if mode is None or i in inside:
             continue
         if mode == "hypothetical":
             if not _in_question(tokens, i):
                 continue  # "kalau pagi antrinya lama" is a habit, not a supposition
+            if i > 0 and tokens[i - 1] in _JUDGED:
+                continue  # "apakah wajar kalau petugas minta uang…?" asks about a fact
             # "kalau malam anak kejang, boleh langsung ke UGD atau harus ke RS?": an emergency
             # asked about, to the end of the question, is a supposition.
             _suppose(tokens, i, starts)
@@ -381,6 +495,30 @@ def _negate_kind(
                 kind.add("keluhan", max(hit.weight, 1.0), f"'{words}' → keluhan (negasi)", i)
         elif hit.label == "keluhan" and mode in ("flip_cancel", "cancel", "hypothetical"):
             hit.cancelled = True
+            if mode == "flip_cancel" and hit.weight >= 1 and not _supposed(tokens, i, lexicon):
+                # "tidak pernah kecewa", "tidak mengecewakan", "obatnya tidak mahal": a denied
+                # complaint says the service was good, mildly.
+                weight = min(0.5 * hit.weight, 1.0)
+                kind.add("pujian", weight, f"'{words}' → pujian (negasi)", i)
+                kind.denied += weight
+
+
+# "apakah wajar kalau …", "apa pantas jika …": what follows happened, and is being judged.
+_JUDGED = frozenset({"wajar", "pantas", "etis", "adil", "benar", "dibenarkan", "boleh"})
+
+# Words before a negation within its clause that make it a wish or a supposition, not a
+# statement: "biar tidak lama", "kalau tidak antri", "semoga tidak kecewa".
+_NOT_A_STATEMENT = ("wish", "hypothetical")
+
+
+def _supposed(tokens: tuple[str, ...], i: int, lexicon: Lexicon) -> bool:
+    """Whether the negation at `i` follows a wish or a condition in its clause."""
+    for k in range(i - 1, -1, -1):
+        if tokens[k] in BOUNDARIES:
+            return False
+        if lexicon.negators.get(tokens[k]) in _NOT_A_STATEMENT or tokens[k] == "semoga":
+            return True
+    return False
 
 
 def _stops_kind(hit: _Hit) -> bool:
@@ -464,6 +602,25 @@ def _mask(hits: list[_Hit]) -> list[_Hit]:
     return [hit for hit in hits if hit.group != "urgent.bukan" and not masked(hit)]
 
 
+# Units a text names only as the place where something happened: an emergency there goes to
+# the emergency unit.
+_PLACES_ONLY = frozenset({"kebersihan_sarana", "lainnya", "administrasi"})
+
+
+@dataclass(frozen=True)
+class _Alarm:
+    """What `_urgency` found."""
+
+    reasons: list[str]
+    # The reasons only tell what happened to a patient (a death, an emergency and its
+    # treatment): a thank-you letter or a question tells that too, and is not urgent for it.
+    only_told: bool
+    # The emergency sign of an emergency left untreated or complained about, if that is why.
+    emergency: str | None
+    # The words saying a past matter is settled ("dulu pernah …, sekarang sudah dibenahi").
+    resolved: str | None
+
+
 def _urgency(
     tokens: tuple[str, ...],
     hits: list[_Hit],
@@ -471,10 +628,8 @@ def _urgency(
     complaints: list[str],
     lexicon: Lexicon,
     show: Callable[[_Hit], str],
-) -> tuple[list[str], bool]:
-    """The reasons an item is urgent (empty: not urgent), and whether they only tell what
-    happened to a patient (a death, an emergency and its treatment): a thank-you letter tells
-    that too, and is not urgent for it."""
+) -> _Alarm:
+    """The reasons an item is urgent (empty: not urgent), and what they are made of."""
     live: dict[str, list[_Hit]] = defaultdict(list)
     for hit in hits:
         if not hit.cancelled and hit.group.startswith("urgent."):
@@ -485,13 +640,16 @@ def _urgency(
     refused = [f"'{show(hit)}'" for hit in live["telantar"]]
     refused += [f"'{words}'" for words in neglect]
     treated = [f"'{show(hit)}'" for hit in live["tindakan"]]
+    untreated: str | None = None
     if emergency and refused:
         reasons.append(f"'{show(emergency[0])}' + {refused[0]}")
+        untreated = show(emergency[0])
     elif emergency and treated:
         told.append(f"{treated[0]} + '{show(emergency[0])}'")
     elif emergency and complaints:
         # An emergency the writer complains about is urgent however the failure is worded.
         reasons.append(f"'{show(emergency[0])}' + {complaints[0]}")
+        untreated = show(emergency[0])
 
     sentence = _sentences(tokens)
     # A receipt that was not given ("tidak dikasih kuitansi") makes money a demand.
@@ -517,7 +675,12 @@ def _urgency(
         if start is not None and not _in_question(tokens, hit.start):
             reasons.append(f"'{' '.join(tokens[start : hit.end])}'")
             break
-    return list(dict.fromkeys(told + reasons)), bool(told) and not reasons
+    return _Alarm(
+        reasons=list(dict.fromkeys(told + reasons)),
+        only_told=bool(told) and not reasons,
+        emergency=untreated,
+        resolved=show(live["selesai"][0]) if live["selesai"] and live["lampau"] else None,
+    )
 
 
 def _sentences(tokens: tuple[str, ...]) -> list[int]:
@@ -564,7 +727,12 @@ def _foreign(words: list[str], lexicon: Lexicon, kind: _Evidence) -> bool:
 
 
 def _decide_kind(
-    kind: _Evidence, urgent: bool, only_told: bool, has_unit: bool, lexicon: Lexicon
+    kind: _Evidence,
+    urgent: bool,
+    only_told: bool,
+    has_unit: bool,
+    lexicon: Lexicon,
+    resolved: str | None = None,
 ) -> tuple[str, bool, bool, list[str]]:
     """(kind, spam?, still urgent?, reasons) from the kind evidence."""
     s = kind.scores
@@ -577,6 +745,11 @@ def _decide_kind(
     if (not urgent or overwhelming) and spam >= lexicon.spam_min_score and spam > rest:
         reasons = [r.replace("→ spam", "→ spam (bukan aduan)") for r in kind.best("spam", 3)]
         return "lainnya", True, False, reasons
+    if resolved and praise - kind.denied > 0 and question < 1:
+        # "Dulu pernah salah dikasih obat, sudah diselesaikan, terima kasih": thanks for a
+        # past matter settled, not a complaint, and no alarm.
+        settled = f"'{resolved}' → pujian (sudah selesai)"
+        return "pujian", False, False, [settled, *kind.best("pujian", 2)]
     peak = max((weight for weight, _ in kind.reasons["keluhan"]), default=0.0)
     label = _label(complaint, peak, suggestion, praise, question, lexicon)
     if label is None:
@@ -591,12 +764,18 @@ def _decide_kind(
     elif other > max(complaint, suggestion, praise, question):
         label = "lainnya"
     if urgent:
-        if label == "pujian" and complaint == 0 and only_told:
+        if (
+            label in ("pujian", "pertanyaan", "saran")
+            and complaint == 0
+            and only_told
+            and (label != "pujian" or praise > kind.denied)
+        ):
             # A thank-you letter may mention a death ("almarhumah") or an emergency and its
-            # treatment: then it is not urgent. Praise beside any other alarm is.
+            # treatment, and so may a question ("ayah saya meninggal, syarat surat kematian
+            # apa?") or a suggestion: then it is not urgent. Any other alarm is.
             return label, False, False, kind.best(label, 3)
         explicit_suggestion = suggestion - kind.wished
-        if label in ("pertanyaan", "lainnya") or (
+        if label in ("pertanyaan", "lainnya", "pujian") or (
             label == "saran" and (explicit_suggestion < EXPLICIT_SUGGESTION or complaint >= 1)
         ):
             return "keluhan", False, True, kind.best("keluhan", 2) or ["mendesak → keluhan"]

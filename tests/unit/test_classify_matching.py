@@ -17,7 +17,9 @@ _FILLER = "saya datang ke puskesmas untuk periksa rutin dan menunggu giliran den
 _REFUSED = "anak saya sesak napas tapi ditolak di UGD"
 
 # (text, subject) → (kind, unit, urgent, confidence, reasons), as the rules decided them
-# before matching was made fast.
+# before matching was made fast; two updated since by design (issue 5, language round): a
+# denied complaint ("tidak perlu antri lama") now also counts as mild praise, and an urgent
+# item is never praise, and an emergency named nowhere but in a place goes to the UGD.
 LOCKED = [
     (
         ("petugasnya tidak ramah", None),
@@ -29,8 +31,13 @@ LOCKED = [
             "pujian",
             "pendaftaran",
             False,
-            0.772,
-            ("'antri' → pendaftaran", "'ramah' → pujian", "'tidak perlu' → pujian"),
+            0.804,
+            (
+                "'antri' → pendaftaran",
+                "'ramah' → pujian",
+                "'tidak perlu antri lama' → pujian (negasi)",
+                "'tidak perlu' → pujian",
+            ),
         ),
     ),
     (
@@ -121,12 +128,13 @@ LOCKED = [
     (
         (_FILLER * 40 + _REFUSED, None),
         (
-            "pujian",
-            "lainnya",
+            "keluhan",
+            "ugd",
             True,
-            0.65,
+            0.81,
             (
-                "'sabar' → pujian",
+                "'sesak napas' → ugd (darurat)",
+                "mendesak → keluhan",
                 "'ditolak di ugd' → mendesak",
                 "'sesak napas' + 'menunggu' → mendesak",
             ),
@@ -235,6 +243,9 @@ def _reference_prepare(text: str) -> str:
         "cek http://a.co/x, www.abc.id: bit.ly/abc wa.me/628 lama. tanya: kenapa?",
         "kirim ke a@b.id atau x@ atau @y",
         "bayar 300 ke dia, minta aja 50, tf 100 org, Rp 20.000, 20rb, 1.500.000, 3 juta",
+        "bayar   aja    50 ke dia, xbayar 50, bayar 1234, bayar 50 60 70, nambah dulu 25 ya",
+        "bayar\n50, kasih 300 x, bayar 15menit, minta 50%, titip 20   orang, tarik 75    kali",
+        "lihat www.x.org. jam 08.15, a.n. Budi, s.d. besok, WWW.X.ORG/a, https://a.b/c?d=e.",
         "café ñ \U0001d401\U0001d400\U0001d418 x\u0303 ß \u2167",
         "tanpa angka, tanpa tautan, tanpa gelar",
         "",

@@ -12,7 +12,9 @@ from aduan.parsers.classify import classify
 
 # "'tidak ramah' → keluhan (negasi)", "'sesak' + 'ditolak' → mendesak", or a fixed sentence.
 REASON = re.compile(
-    r"^'[^']+'(?: \+ '[^']+')? → [a-z ]+(?: \((?:negasi|harapan|bukan aduan|model)\))?$"
+    r"^'[^']+'(?: \+ '[^']+')? → [a-z ]+"
+    r"(?: \((?:negasi|harapan|bukan aduan|model|darurat|awal kalimat|permintaan di awal|"
+    r"sudah selesai)\))?$"
 )
 FIXED_REASONS = {
     "teks kosong atau tanpa kata",
