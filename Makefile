@@ -2,7 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# Optional extras installed with the dev tools. The handwriting engine ("tulisan-tangan",
+# ~0.4 GB) is on by default; `make run EXTRAS=dev` in a new checkout leaves it out (slips are
+# then read by tesseract alone).
+EXTRAS ?= dev,tulisan-tangan
+comma := ,
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .PHONY: run test lint bench system-packages clean
 
@@ -27,6 +32,7 @@ bench: $(STAMP) system-packages
 	$(BIN)/python bench/classify_eval.py
 	$(BIN)/python bench/slip_accuracy.py
 	$(BIN)/python bench/slip_intake.py
+	$(BIN)/python bench/handwriting.py
 	$(BIN)/python bench/startup.py
 
 system-packages:
@@ -35,7 +41,8 @@ system-packages:
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || bash scripts/install-system-packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
+	@case ',$(EXTRAS),' in *,tulisan-tangan,*) $(BIN)/python -c 'import sys; from aduan.parsers import handwriting as h; s = h.status(); print("handwriting engine:", s.detail); sys.exit(not s.usable)';; esac
 	touch $(STAMP)
 
 clean:

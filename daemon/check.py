@@ -46,6 +46,7 @@ def run_checks(settings: Settings, lang: str) -> Iterator[CheckResult]:
     for label, path in _folders(settings):
         yield _guard(label, partial(_check_writable, path))
     yield _guard("OCR", lambda: _check_ocr(settings))
+    yield check_handwriting(settings)
     yield check_imap(settings, lang)
     yield check_smtp(settings, lang)
 
@@ -135,6 +136,35 @@ def _check_ocr(settings: Settings) -> str:
     except OcrError as exc:
         raise CheckFailed(str(exc)) from exc
     return f"{used} with {scans.languages!r} (installed: {', '.join(engines())})"
+
+
+def check_handwriting(settings: Settings) -> CheckResult:
+    """Whether slips' handwriting gets the second engine: installed, complete, and loading."""
+    from aduan.parsers import handwriting
+
+    what = "OCR tulisan tangan"
+    wanted = settings.scans.handwriting
+    if wanted == "off":
+        return CheckResult(what, None, 'off ([scans] handwriting = "off")')
+    state = handwriting.status()
+    if not state.usable:
+        if wanted == "auto":
+            return CheckResult(what, None, f"{state.detail}; slips are read by tesseract alone")
+        return CheckResult(what, False, state.detail, ExitCode.USAGE)
+    return _guard(what, lambda: _load_handwriting(state.detail))
+
+
+def _load_handwriting(detail: str) -> str:
+    from PIL import Image
+
+    from aduan.parsers import handwriting
+    from aduan.parsers.ocr import OcrError
+
+    try:
+        handwriting.read(Image.new("L", (64, 32), 255))
+    except (OcrError, OSError, RuntimeError) as exc:
+        raise CheckFailed(f"{handwriting.NAME} cannot start ({exc}); reinstall the extra") from exc
+    return f"{handwriting.NAME} active ({detail})"
 
 
 def _check_imap(settings: Settings) -> str:

@@ -196,6 +196,9 @@ class Scans(_Section):
     quarantine: Path = Path("var/scans/karantina")  # files that cannot be read, kept here
     languages: Annotated[str, Field(pattern=r"^[a-z_]+(\+[a-z_]+)*$")] = "ind"
     engine: Literal["auto", "tesseract", "tesserocr"] = "auto"
+    # The second engine for handwriting (PP-OCR, the extra "tulisan-tangan"): "auto" uses it
+    # when installed, "on" requires it (`aduan check` fails without), "off" never uses it.
+    handwriting: Literal["auto", "on", "off"] = "auto"
     poll_seconds: Annotated[int, Field(ge=1)] = 30
     # A file is taken once it has not changed for this long: the scanner may still be writing.
     settle_seconds: Annotated[float, Field(ge=0)] = 5.0

@@ -366,9 +366,7 @@ class Intake:
             if file.sha256 in reads or file.sha256 in jobs:
                 continue
             try:
-                jobs[file.sha256] = plan_pages(
-                    file, data, self.store.root, scans.languages, scans.engine, self.classifier
-                )
+                jobs[file.sha256] = plan_pages(file, data, self.store.root, scans, self.classifier)
             except ScanFileError as exc:
                 reads[file.sha256] = str(exc)
         every = [job for file_jobs in jobs.values() for job in file_jobs]

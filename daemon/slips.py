@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -22,15 +23,18 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from aduan.daemon.config import Scans
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.learning import ClassifierSpec
 from aduan.daemon.processed import Outcome, processed_row, registered_keys
 from aduan.daemon.register import DAEMON, EntryDraft, NewEntry, StoredFile, add_event
 from aduan.models.tables import ProcessedItem
+from aduan.parsers import handwriting
 from aduan.parsers.classification import UNCLASSIFIED, Classification
-from aduan.parsers.ocr import OcrError, PageRead, read_page
+from aduan.parsers.fields import FIELD_NAMES, Engine, FieldReading, SlipRead, read_slip
+from aduan.parsers.ocr import OcrError, PageRead
 from aduan.parsers.pages import ScanFileError, count_pages, render_page, scan_kind
-from aduan.parsers.slip import Slip, parse_slip
+from aduan.parsers.slip import Slip
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +103,7 @@ class PageJob:
     pages: int
     languages: str
     engine: str
+    handwriting: bool  # read doubtful fields again with the handwriting engine
     classifier: ClassifierSpec
 
     @property
@@ -122,6 +127,7 @@ class SlipPage:
     ocr: str  # how it was read, in words, for the entry's history
     files: tuple[StoredFile, ...]
     classification: Classification
+    readings: tuple[FieldReading, ...] = ()  # both engines' readings of routed fields
 
 
 @dataclass(frozen=True)
@@ -135,12 +141,15 @@ class PageFailure:
 
 
 def plan_pages(
-    file: ScanFile, data: bytes, store_root: Path, languages: str, engine: str, spec: ClassifierSpec
+    file: ScanFile, data: bytes, store_root: Path, scans: Scans, spec: ClassifierSpec
 ) -> list[PageJob]:
     """One job per page; raises `ScanFileError` for a file that is no readable scan."""
     pages = count_pages(data)
+    second = scans.handwriting == "on" or (
+        scans.handwriting == "auto" and handwriting.status().usable
+    )
     return [
-        PageJob(store_root, file.sha256, n, pages, languages, engine, spec)
+        PageJob(store_root, file.sha256, n, pages, scans.languages, scans.engine, second, spec)
         for n in range(1, pages + 1)
     ]
 
@@ -150,7 +159,7 @@ def read_slip_page(job: PageJob) -> SlipPage | PageFailure:
     store = FileStore(job.store_root)
     try:
         page = render_page(store.get(job.sha256), job.page)
-        read = read_page(page, languages=job.languages, engine=job.engine)
+        read = read_slip(page, languages=job.languages, engine=job.engine, second=job.handwriting)
     except ScanFileError as exc:
         return PageFailure(job, str(exc))
     except OcrError as exc:
@@ -160,16 +169,16 @@ def read_slip_page(job: PageJob) -> SlipPage | PageFailure:
         return PageFailure(
             job, f"internal error reading page {job.page} ({type(exc).__name__}); retry later"
         )
-    slip = None if read.blank else parse_slip(read)
+    slip = None if read.read.blank else read.slip
     if slip is None or slip.empty:
         return SlipPage(job, None, _describe(read), (), UNCLASSIFIED)
-    files = (_store_words(store, job, read),)
+    files = (_store_words(store, job, read.read),)
     try:
         classification = job.classifier.classify(slip.body)
     except Exception:  # never lose a complaint to the classifier: register it unclassified
         log.exception("classifier failed")
         classification = UNCLASSIFIED
-    return SlipPage(job, slip, _describe(read), files, classification)
+    return SlipPage(job, slip, _describe(read), files, classification, read.readings)
 
 
 def _store_words(store: FileStore, job: PageJob, read: PageRead) -> StoredFile:
@@ -181,10 +190,15 @@ def _store_words(store: FileStore, job: PageJob, read: PageRead) -> StoredFile:
     )
 
 
-def _describe(read: PageRead) -> str:
+def _describe(slip: SlipRead) -> str:
+    read = slip.read
     if read.blank:
         return "halaman kosong"
-    parts = [f"keyakinan OCR {read.confidence:.0%}", f"mesin {read.engine}", f"{read.dpi} dpi"]
+    parts = [
+        f"keyakinan OCR {read.confidence:.0%}",
+        f"mesin {'+'.join(slip.engines)}",
+        f"{read.dpi} dpi",
+    ]
     if read.rotated:
         parts.append(f"diputar {read.rotated}°")
     if abs(read.skew) >= 0.1:
@@ -201,6 +215,7 @@ def slip_draft(file: ScanFile, page: SlipPage) -> EntryDraft:
     review = "; ".join(slip.review) or None
     if review is not None:
         notes.append(("review", review))
+    notes.extend(("ocr_readings", reading_note(reading)) for reading in page.readings)
     return EntryDraft(
         received_at=file.received_at,
         channel="kotak_saran",
@@ -216,6 +231,34 @@ def slip_draft(file: ScanFile, page: SlipPage) -> EntryDraft:
         slip_date=slip.date,
         review_reason=review,
     )
+
+
+def reading_note(reading: FieldReading) -> str:
+    """Both engines' readings of a field, for the person who checks the slip (the detail of
+    an `ocr_readings` event; `reading_of` reads it back)."""
+    kept = _USED if reading.kept == handwriting.NAME else _UNUSED
+    return (
+        f"kolom {FIELD_NAMES[reading.field]}: tesseract «{reading.tesseract}»; "
+        f"{handwriting.NAME} «{reading.second}» ({kept})"
+    )
+
+
+_USED, _UNUSED = "dipakai", "tidak dipakai"
+_READING = re.compile(
+    rf"kolom (?P<field>.+?): tesseract «(?P<tesseract>.*)»; {handwriting.NAME} "
+    rf"«(?P<second>.*)» \((?P<kept>{_USED}|{_UNUSED})\)",
+    re.S,
+)
+_FIELDS = {name: key for key, name in FIELD_NAMES.items()}
+
+
+def reading_of(detail: str) -> FieldReading | None:
+    """The readings an `ocr_readings` event's detail holds; None for any other text."""
+    match = _READING.fullmatch(detail)
+    if match is None or match["field"] not in _FIELDS:
+        return None
+    kept: Engine = handwriting.NAME if match["kept"] == _USED else "tesseract"
+    return FieldReading(_FIELDS[match["field"]], match["tesseract"], match["second"], kept)
 
 
 @dataclass(frozen=True)

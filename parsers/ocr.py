@@ -28,7 +28,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 import pytesseract
-from PIL import Image
+from numpy.lib.stride_tricks import sliding_window_view
+from PIL import Image, ImageFilter
 
 from aduan.parsers.pages import Page
 
@@ -121,6 +122,14 @@ _RULE_THICKNESS_MM = 0.5
 _RULE_LENGTH_MM = 6.0
 # Paper left around the writing: tesseract wants some white about the text.
 _CROP_MARGIN_MM = 4.0
+# Uneven light (a phone photo): the paper's brightness, taken as the lightest pixel within
+# this many pixels of the ~100-dpi copy (wider than a letter), varies by this many levels
+# between its darker and lighter parts (5th and 95th percentile). A flatbed scan varies by
+# under 10; a slip photographed in room light by 40-80. Such a page is divided by its paper
+# level first, or the ink threshold, the deskew and the rule eraser all see the shadow as ink.
+_PAPER_WINDOW = 15
+_UNEVEN_PAPER = 25
+_EVEN_PAPER = 240.0
 # Lines run top to bottom (a page turned sideways) when the column profile is this much
 # more peaked than the row profile.
 _SIDEWAYS_RATIO = 1.3
@@ -187,12 +196,42 @@ def _prepare(page: Page) -> _Prepared:
         gray = Image.fromarray(_median3(np.asarray(gray)))
     # Ink, paper and skew are measured on a ~100-dpi copy: its box filter evens out noise.
     small = gray.reduce(max(1, dpi // _ANALYSIS_DPI))
+    paper = _uneven_paper(small)
+    if paper is not None:
+        gray = _even_out(gray, paper)
+        small = gray.reduce(max(1, dpi // _ANALYSIS_DPI))
     histogram = _central_histogram(small)
     if _is_blank(histogram):
         return _Prepared(gray, dpi, scale, True, 0.0, 0.0, False)
     stretch = _stretch(histogram)
     skew, sideways_skew, sideways = _skews(small.point(stretch))
     return _Prepared(gray.point(stretch), dpi, scale, False, skew, sideways_skew, sideways)
+
+
+def _uneven_paper(small: Image.Image) -> npt.NDArray[np.uint8] | None:
+    """The paper's brightness across a ~100-dpi copy of the page, when it varies as much as
+    in a photo taken in room light; None for an evenly lit scan, which is left as it is.
+
+    The paper at a point is the lightest pixel within a window wider than any letter."""
+    pixels = np.asarray(small)
+    if min(pixels.shape) <= _PAPER_WINDOW:
+        return None
+    half = _PAPER_WINDOW // 2
+    padded = np.pad(pixels, half, mode="edge")
+    rows = sliding_window_view(padded, _PAPER_WINDOW, axis=1).max(axis=-1)
+    paper = sliding_window_view(rows, _PAPER_WINDOW, axis=0).max(axis=-1)
+    dx, dy = round(paper.shape[1] * _MARGIN), round(paper.shape[0] * _MARGIN)
+    low, high = np.percentile(paper[dy : -dy or None, dx : -dx or None], (5, 95))
+    return paper if high - low >= _UNEVEN_PAPER else None
+
+
+def _even_out(gray: Image.Image, paper: npt.NDArray[np.uint8]) -> Image.Image:
+    """`gray` lit evenly: each pixel divided by the paper's brightness there."""
+    light = Image.fromarray(paper).filter(ImageFilter.BoxBlur(_PAPER_WINDOW))
+    light = light.resize(gray.size, Image.Resampling.BILINEAR)
+    level = np.asarray(light, dtype=np.float32)
+    evened = np.asarray(gray, dtype=np.float32) * (_EVEN_PAPER / np.maximum(level, 1.0))
+    return Image.fromarray(np.clip(evened, 0, 255).astype(np.uint8))
 
 
 def _resolution(stated: int | None, size: tuple[int, int]) -> int:
@@ -718,22 +757,30 @@ def _box(values: Sequence[int]) -> tuple[int, int, int, int]:
 
 def read_page(page: Page, *, languages: str = "ind", engine: str = "auto") -> PageRead:
     """Read one page; see the module docstring for the contract."""
+    return read_page_image(page, languages=languages, engine=engine)[0]
+
+
+def read_page_image(
+    page: Page, *, languages: str = "ind", engine: str = "auto"
+) -> tuple[PageRead, Image.Image | None]:
+    """`read_page`, and the image tesseract read (the words' boxes are in it); None when the
+    page is blank. A second engine reads crops of this image, so its words line up."""
     reader = _engine(engine, languages)
     prepared = _prepare(page)
     if prepared.blank:
-        return PageRead("", (), 0.0, True, 0, 0.0, prepared.ocr_dpi, reader.name)
+        return PageRead("", (), 0.0, True, 0, 0.0, prepared.ocr_dpi, reader.name), None
     # Text running top to bottom would read as noise: ask for the orientation first.
     first = None if prepared.sideways else _read(reader, prepared, 0)
-    if first is not None and not _doubtful(first):
+    if first is not None and not _doubtful(first[0]):
         return first
     turn = _orientation(reader, prepared)
     if turn == 0:
         return first if first is not None else _read(reader, prepared, 0)
     second = _read(reader, prepared, turn)
-    return second if first is None or second.confidence > first.confidence else first
+    return second if first is None or second[0].confidence > first[0].confidence else first
 
 
-def _read(reader: _Engine, prepared: _Prepared, turn: int) -> PageRead:
+def _read(reader: _Engine, prepared: _Prepared, turn: int) -> tuple[PageRead, Image.Image]:
     image, skew = prepared.image(turn, sideways=turn in (90, 270))
     found = reader.words(image, prepared.ocr_dpi)
     words = tuple(_arrange(found))
@@ -741,7 +788,7 @@ def _read(reader: _Engine, prepared: _Prepared, turn: int) -> PageRead:
     for word in words:
         lines.setdefault(word.line, []).append(word.text)
     confidence = sum(word.confidence for word in words) / len(words) if words else 0.0
-    return PageRead(
+    read = PageRead(
         text="\n".join(" ".join(line) for line in lines.values()),
         words=words,
         confidence=confidence,
@@ -751,6 +798,7 @@ def _read(reader: _Engine, prepared: _Prepared, turn: int) -> PageRead:
         dpi=prepared.ocr_dpi,
         engine=reader.name,
     )
+    return read, image
 
 
 def _arrange(found: Iterable[_Found]) -> list[Word]:

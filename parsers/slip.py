@@ -20,10 +20,11 @@ Contract (implemented by `parse_slip`):
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from aduan.parsers.dates import MONTHS
@@ -182,15 +183,65 @@ class _Label:
     rest: tuple[_Token, ...]  # what follows the label on its row
 
 
+@dataclass(frozen=True)
+class FieldArea:
+    """Where a form field's writing is: the band of the page from a little above its label's
+    row down to the next label's band, less the printed label and its colon."""
+
+    field: str  # name, address, contact, date or body
+    top: int
+    bottom: int | None  # None: to the foot of the page
+    label: tuple[tuple[int, int, int, int], ...]  # boxes of the printed words to leave out
+
+
+# A band starts this many label heights above the label: the hand writes above the printed
+# baseline, and a large hand's capitals reach a label's height higher still.
+_BAND_ABOVE = 1.3
+
+
 def parse_slip(read: PageRead) -> Slip:
     """Read the fields of one slip; see the module docstring for the contract."""
-    rows = [row for row in _rows(read.words) if any(not t.separator for t in row.tokens)]
-    if read.blank or not rows:
+    rows, labels = _layout(read)
+    if not rows:
         return Slip("", None, None, None, None, form=False, confidence=0.0, review=())
-    labels = _find_labels(rows)
-    if len(labels) >= 2 or (labels and _has_heading(rows[: min(labels)])):
+    if _is_form(rows, labels):
         return _form(rows, labels)
     return _free_form(rows)
+
+
+def field_areas(read: PageRead) -> list[FieldArea]:
+    """The bands of a printed form's fields, top to bottom; [] for a free-form slip."""
+    rows, labels = _layout(read)
+    if not _is_form(rows, labels) or not all(t.box[3] > 0 for row in rows for t in row.tokens):
+        return []
+    areas: list[FieldArea] = []
+    for start in sorted(labels):
+        tokens = rows[start].tokens
+        rest = labels[start].rest
+        printed = list(tokens[: len(tokens) - len(rest)])
+        # Its colon or leader; not what reads as dots, which may be writing tesseract missed.
+        printed.extend(itertools.takewhile(lambda token: _SEPARATOR.fullmatch(token.raw), rest))
+        top = min(token.box[1] for token in printed)
+        height = max(token.box[1] + token.box[3] for token in printed) - top
+        band_top = max(0, round(top - _BAND_ABOVE * height))
+        if areas:
+            areas[-1] = replace(areas[-1], bottom=band_top)
+        # A word tesseract glued together ("Nama:Budi") holds writing too: it stays.
+        written = {token.box for token in rest if not token.separator}
+        boxes = tuple(token.box for token in printed if token.box not in written)
+        areas.append(FieldArea(labels[start].field, band_top, None, boxes))
+    return areas
+
+
+def _layout(read: PageRead) -> tuple[list[_Row], dict[int, _Label]]:
+    if read.blank:
+        return [], {}
+    rows = [row for row in _rows(read.words) if any(not t.separator for t in row.tokens)]
+    return rows, _find_labels(rows)
+
+
+def _is_form(rows: Sequence[_Row], labels: dict[int, _Label]) -> bool:
+    return len(labels) >= 2 or bool(labels and _has_heading(rows[: min(labels)]))
 
 
 def normalise_phone(text: str) -> str | None:

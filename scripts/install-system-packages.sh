@@ -13,6 +13,14 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 # The synthetic slips of the OCR tests are drawn in DejaVu fonts.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# The handwriting tests and bench fill slips in handwriting-style faces (tests/slipgen.py).
+for pair in fonts-dkg-handwriting:truetype/fifthhorseman/dkg.ttf fonts-breip:truetype/breip/Breip.ttf \
+    fonts-femkeklaver:truetype/femkeklaver/femkeklaver.ttf fonts-humor-sans:truetype/humor-sans/Humor-Sans.ttf \
+    fonts-bwht:opentype/bwht/BecauseWeLearn-Regular.otf fonts-comic-neue:opentype/comic-neue/ComicNeue-Regular.otf \
+    fonts-rufscript:truetype/rufscript/Rufscript010.ttf fonts-dancingscript:opentype/dancingscript/DancingScript-Regular.otf \
+    fonts-kristi:truetype/kristi/Kristi.ttf; do
+    [ -e "/usr/share/fonts/${pair#*:}" ] || need+=("${pair%%:*}")
+done
 # WeasyPrint draws the PDF reports with Pango.
 compgen -G '/usr/lib/*/libpangoft2-1.0.so.0' >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 compgen -G '/usr/lib/*/libharfbuzz-subset.so.0' >/dev/null || need+=(libharfbuzz-subset0)

@@ -3,13 +3,17 @@
 A slip is described by a `SlipSpec`: what is written on it (the ground truth) and how it was
 printed, filled in and scanned. `generate(spec)` draws it with Pillow, deterministically from
 `spec.seed`: a printed A5 form in DejaVu Sans (header, labels, dotted lines) filled in another
-font (DejaVu Serif or DejaVu Sans Mono, black or blue ink), or prose on plain paper, then
-rotated, noised and encoded like a scan. `build_corpus()` is the corpus behind
-`tests/data/slips.json`; regenerate that file with
+font (DejaVu Serif or DejaVu Sans Mono, or a handwriting-style face written word by word with
+a wandering baseline, size and slant; black or blue ink), or prose on plain paper, then
+rotated, noised, dimmed like a phone photo and encoded like a scan. `build_corpus()` is the
+corpus behind `tests/data/slips.json`; regenerate that file with
 
     .venv/bin/python tests/slipgen.py
 
-Fonts come from fonts-dejavu-core (/usr/share/fonts/truetype/dejavu/).
+`handwriting_corpus()` is the handwriting bench's corpus (bench/handwriting.py).
+
+Fonts come from fonts-dejavu-core and, for handwriting, the Debian packages named in
+HANDWRITING_PACKAGES (scripts/install-system-packages.sh installs them).
 """
 
 from __future__ import annotations
@@ -33,12 +37,44 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CORPUS_PATH = Path(__file__).resolve().parent / "data" / "slips.json"
 CORPUS_SEED = 2026
 
+_FONTS = Path("/usr/share/fonts")
 FONTS = {
-    "form": "DejaVuSans.ttf",
-    "form-bold": "DejaVuSans-Bold.ttf",
-    "serif": "DejaVuSerif.ttf",
-    "mono": "DejaVuSansMono.ttf",
+    "form": FONT_DIR / "DejaVuSans.ttf",
+    "form-bold": FONT_DIR / "DejaVuSans-Bold.ttf",
+    "serif": FONT_DIR / "DejaVuSerif.ttf",
+    "mono": FONT_DIR / "DejaVuSansMono.ttf",
 }
+# Handwriting-style faces: print-like hands (dkg, humor, comic, femkeklaver, bw-*), loose
+# ones (breip, rufscript) and joined scripts (dancing, kristi).
+HANDWRITING = {
+    "dkg": _FONTS / "truetype/fifthhorseman/dkg.ttf",
+    "breip": _FONTS / "truetype/breip/Breip.ttf",
+    "femkeklaver": _FONTS / "truetype/femkeklaver/femkeklaver.ttf",
+    "humor": _FONTS / "truetype/humor-sans/Humor-Sans.ttf",
+    "bw-learn": _FONTS / "opentype/bwht/BecauseWeLearn-Regular.otf",
+    "bw-build": _FONTS / "opentype/bwht/BecauseWeBuild-Regular.otf",
+    "comic": _FONTS / "opentype/comic-neue/ComicNeue-Regular.otf",
+    "rufscript": _FONTS / "truetype/rufscript/Rufscript010.ttf",
+    "dancing": _FONTS / "opentype/dancingscript/DancingScript-Regular.otf",
+    "kristi": _FONTS / "truetype/kristi/Kristi.ttf",
+}
+FONTS.update(HANDWRITING)
+HANDWRITING_PACKAGES = (
+    "fonts-dkg-handwriting",
+    "fonts-breip",
+    "fonts-femkeklaver",
+    "fonts-humor-sans",
+    "fonts-bwht",
+    "fonts-comic-neue",
+    "fonts-rufscript",
+    "fonts-dancingscript",
+    "fonts-kristi",
+)
+# Printed fills' sizes; a hand is sized to write its small letters this much taller than
+# DejaVu Serif's, as people write larger than type.
+_FILL_PT = {"serif": 11.5, "mono": 11.0}
+_FREE_PT = {"serif": 13.0, "mono": 12.0}
+_HAND_SCALE = 1.15
 PAPER = 246
 FORM_INK = 25
 INKS = {"black": (35, 35, 40), "blue": (25, 45, 150)}
@@ -108,6 +144,8 @@ class SlipSpec:
     blur: float = 0.0  # gaussian blur radius in pixels: a soft scan or a phone photo
     format: str = "png"  # png | jpeg | tiff
     jpeg_quality: int = 85
+    # Below 1: a phone photo in room light, the paper grey and lit unevenly, the ink faded.
+    contrast: float = 1.0
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "expect_review": list(self.expect_review)}
@@ -122,7 +160,21 @@ class SlipSpec:
 
 @cache
 def _font(key: str, px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_DIR / FONTS[key]), px)
+    return ImageFont.truetype(str(FONTS[key]), px)
+
+
+@cache
+def _x_height(key: str) -> int:
+    _, top, _, bottom = _font(key, 100).getbbox("x")
+    return bottom - top
+
+
+def fill_pt(key: str, *, free: bool = False) -> float:
+    """The size a fill is written in: the printed ones as set, a hand by its x-height."""
+    sizes = _FREE_PT if free else _FILL_PT
+    if key in sizes:
+        return sizes[key]
+    return sizes["serif"] * _HAND_SCALE * _x_height("serif") / _x_height(key)
 
 
 class _Canvas:
@@ -162,7 +214,14 @@ class _Canvas:
         return cx + dx * self.cos + dy * self.sin, cy - dx * self.sin + dy * self.cos
 
     def text(
-        self, x_mm: float, baseline_mm: float, text: str, font: str, pt: float, ink: str
+        self,
+        x_mm: float,
+        baseline_mm: float,
+        text: str,
+        font: str,
+        pt: float,
+        ink: str,
+        slant: float = 0.0,
     ) -> None:
         face = _font(font, self.pt(pt))
         left, top, right, bottom = face.getbbox(text, anchor="ls")
@@ -173,12 +232,29 @@ class _Canvas:
             self.mm(x_mm) + left - 2 + mask.width / 2,
             self.mm(baseline_mm) + top - 2 + mask.height / 2,
         )
-        if self.angle:
-            mask = mask.rotate(self.angle, resample=Image.Resampling.BICUBIC, expand=True)
+        if self.angle or slant:
+            mask = mask.rotate(self.angle + slant, resample=Image.Resampling.BICUBIC, expand=True)
         corner = (round(centre[0] - mask.width / 2), round(centre[1] - mask.height / 2))
         self.image.paste(
             self.ink(ink), (*corner, corner[0] + mask.width, corner[1] + mask.height), mask
         )
+
+    def write(
+        self, x_mm: float, baseline_mm: float, text: str, font: str, pt: float, ink: str
+    ) -> None:
+        """A filled-in value: printed fills as one run, a hand word by word, each word a
+        little higher or lower, larger or smaller and tilted its own way, as a pen goes."""
+        if font not in HANDWRITING:
+            self.text(x_mm, baseline_mm, text, font, pt, ink)
+            return
+        space = self.width_mm(" ", font, pt)
+        drift = 0.0
+        for word in text.split():
+            size = pt * self.rng.uniform(0.93, 1.07)
+            drift = max(-0.8, min(0.8, drift + self.rng.uniform(-0.3, 0.3)))
+            slant = self.rng.uniform(-2.0, 2.0)
+            self.text(x_mm, baseline_mm + drift, word, font, size, ink, slant)
+            x_mm += self.width_mm(word, font, size) + space * self.rng.uniform(0.9, 1.4)
 
     def centred(self, baseline_mm: float, text: str, font: str, pt: float) -> None:
         self.text(
@@ -222,13 +298,18 @@ def _add_noise(image: Image.Image, sigma: float, rng: random.Random) -> Image.Im
     return ImageChops.add(image, window, offset=-128)
 
 
+def _written_mm(canvas: _Canvas, text: str, font: str, pt: float) -> float:
+    """How long `text` runs: a hand's larger words and wider spaces take up to this much."""
+    return canvas.width_mm(text, font, pt) * (1.12 if font in HANDWRITING else 1.0)
+
+
 def _wrap(canvas: _Canvas, text: str, font: str, pt: float, width_mm: float) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
         for word in paragraph.split():
             candidate = f"{line} {word}".strip()
-            if line and canvas.width_mm(candidate, font, pt) > width_mm:
+            if line and _written_mm(canvas, candidate, font, pt) > width_mm:
                 lines.append(line)
                 line = word
             else:
@@ -257,7 +338,7 @@ def _draw_form(canvas: _Canvas, spec: SlipSpec) -> None:
         y += 4.2
     canvas.rule(MARGIN_MM, right, y, 0.4)
     fill_font = spec.fill_font
-    fill_pt = 11.5 if fill_font == "serif" else 11.0
+    pt = fill_pt(fill_font)
     ink = spec.ink
     values = _field_values(spec)
     column = MARGIN_MM + 33
@@ -273,14 +354,20 @@ def _draw_form(canvas: _Canvas, spec: SlipSpec) -> None:
                 x = column + 2 + rng.uniform(0, 4)
                 # A long address is written smaller rather than past the paper's edge.
                 room = right - x
-                pt = min(fill_pt, fill_pt * room / canvas.width_mm(value, fill_font, fill_pt))
-                canvas.text(x, row - 0.8 + rng.uniform(-0.4, 0.3), value, fill_font, pt, ink)
+                size = min(pt, pt * room / _written_mm(canvas, value, fill_font, pt))
+                canvas.write(x, row - 0.8 + rng.uniform(-0.4, 0.3), value, fill_font, size, ink)
             row += 11
             continue
         colon_x = MARGIN_MM + canvas.width_mm(label, "form", 10) + 1
         canvas.text(colon_x, row, ":", "form", 10, "form")
-        lines = _wrap(canvas, values.get("body") or "", fill_font, fill_pt, right - MARGIN_MM - 8)
-        lines = [line for line in lines if line]
+        body = values.get("body") or ""
+        lines = [line for line in _wrap(canvas, body, fill_font, pt, right - MARGIN_MM - 8) if line]
+        while len(lines) > BODY_ROWS and fill_font in HANDWRITING:
+            # A large hand writes smaller when the space runs out.
+            pt *= 0.95
+            lines = [
+                line for line in _wrap(canvas, body, fill_font, pt, right - MARGIN_MM - 8) if line
+            ]
         if len(lines) > BODY_ROWS:
             raise ValueError(f"{spec.id}: body needs {len(lines)} rows, the form has {BODY_ROWS}")
         row += 9.5
@@ -289,19 +376,19 @@ def _draw_form(canvas: _Canvas, spec: SlipSpec) -> None:
             if index < len(lines):
                 x = MARGIN_MM + 1 + rng.uniform(0, 3)
                 baseline = row - 0.8 + rng.uniform(-0.4, 0.3)
-                canvas.text(x, baseline, lines[index], fill_font, fill_pt, ink)
+                canvas.write(x, baseline, lines[index], fill_font, pt, ink)
             row += 9.5
         row += 4
 
 
 def _draw_free(canvas: _Canvas, spec: SlipSpec) -> None:
-    pt = 13.0 if spec.fill_font == "serif" else 12.0
+    pt = fill_pt(spec.fill_font, free=True)
     left = MARGIN_MM + 3 + canvas.rng.uniform(0, 4)
     row = 28 + canvas.rng.uniform(0, 10)
     for line in _wrap(canvas, spec.body, spec.fill_font, pt, PAGE_MM[0] - left - MARGIN_MM):
         if line:
             x = left + canvas.rng.uniform(-1, 1)
-            canvas.text(x, row + canvas.rng.uniform(-0.4, 0.4), line, spec.fill_font, pt, spec.ink)
+            canvas.write(x, row + canvas.rng.uniform(-0.4, 0.4), line, spec.fill_font, pt, spec.ink)
         row += 10
 
 
@@ -315,7 +402,22 @@ def render(spec: SlipSpec) -> Image.Image:
     image = canvas.image
     if spec.blur:
         image = image.filter(ImageFilter.GaussianBlur(spec.blur))
+    if spec.contrast < 1.0:
+        image = _photographed(image, spec.contrast)
     return _add_noise(image, spec.noise, canvas.rng)
+
+
+def _photographed(image: Image.Image, contrast: float) -> Image.Image:
+    """The page in room light: ink and paper `contrast` as far apart, the paper greyer and
+    lit from one corner (a third darker at the far one)."""
+    faded = image.point(
+        [round(255 - (255 - v) * contrast) - 40 for v in range(256)] * len(image.getbands())
+    )
+    light = Image.linear_gradient("L").rotate(35, expand=True).resize(image.size)
+    light = light.point([round(255 - v / 3) for v in range(256)])
+    if image.mode == "RGB":
+        light = Image.merge("RGB", (light, light, light))
+    return ImageChops.multiply(faded, light)
 
 
 def generate(spec: SlipSpec) -> bytes:
@@ -603,6 +705,65 @@ def build_corpus(seed: int = CORPUS_SEED) -> list[SlipSpec]:
         }
         specs.append(replace(spec, **odd.get(form_index, {})))
         form_index += 1
+    return specs
+
+
+HANDWRITING_SEED = 4242
+# Scan and photo conditions of the handwriting corpus, cycled per font: (dpi, format,
+# contrast, upside down). Every fourth slip is a dim phone photo, every eighth upside down.
+_HAND_CONDITIONS = (
+    (300, "png", 1.0, False),
+    (200, "png", 1.0, False),
+    (150, "jpeg", 1.0, False),
+    (300, "jpeg", 0.5, False),
+    (200, "png", 1.0, False),
+    (300, "png", 1.0, True),
+    (150, "png", 1.0, False),
+    (200, "jpeg", 0.55, False),
+)
+
+
+def handwriting_corpus(per_font: int = 4, seed: int = HANDWRITING_SEED) -> list[SlipSpec]:
+    """Form slips filled in each handwriting face and, for comparison, each printed fill,
+    `per_font` of each, under the scan and photo conditions above; some fields left blank."""
+    rng = random.Random(seed)
+    specs: list[SlipSpec] = []
+    for font in (*HANDWRITING, *_FILL_PT):
+        for index in range(per_font):
+            dpi, fmt, contrast, upside_down = _HAND_CONDITIONS[len(specs) % len(_HAND_CONDITIONS)]
+            photo = contrast < 1.0
+            phone, phone_written = _phone(rng, index)
+            iso, date_written = _date(rng, index)
+            spec = SlipSpec(
+                id=f"{font}-{index + 1}",
+                seed=seed * 1000 + len(specs),
+                category="photo" if photo else "upside_down" if upside_down else "scan",
+                upside_down=upside_down,
+                name=rng.choice(NAMES),
+                contact=phone,
+                contact_written=phone_written,
+                address=rng.choice(ADDRESSES),
+                date=iso,
+                date_written=date_written,
+                body=rng.choice(BODIES),
+                layout="ABC"[rng.randrange(3)],
+                facility=rng.choice(FACILITIES),
+                fill_font=font,
+                ink=rng.choice(("black", "blue")) if fmt == "jpeg" else "black",
+                dpi=dpi,
+                rotation=round(rng.uniform(-3, 3), 2),
+                noise=round(rng.uniform(3, 8) if not photo else rng.uniform(8, 14), 1),
+                blur=round(rng.uniform(0.8, 1.4) * dpi / 300, 2) if photo else 0.0,
+                format=fmt,
+                jpeg_quality=rng.randint(50, 80),
+                contrast=contrast,
+            )
+            # Anonymous slips and slips without an address: those fields must stay blank.
+            if rng.random() < 0.25:
+                spec = replace(spec, name=None)
+            if rng.random() < 0.2:
+                spec = replace(spec, address=None)
+            specs.append(spec)
     return specs
 
 

@@ -29,6 +29,7 @@ from aduan.daemon.register import (
     list_entries,
     overdue_deadlines,
 )
+from aduan.daemon.slips import reading_of
 from aduan.daemon.status import collect_status
 from aduan.daemon.web.accounts import (
     BOARD,
@@ -57,6 +58,8 @@ from aduan.models.tables import (
     Event,
     QuarantineItem,
 )
+from aduan.parsers import handwriting
+from aduan.parsers.fields import FieldReading
 
 log = logging.getLogger(__name__)
 
@@ -530,6 +533,13 @@ def review_item(ctx: Ctx) -> Response:
         entry = _entry(session, number)
         data = entry_json(session, entry, tz, events=False)
         queue = _queue(session)
+        readings = _ocr_readings(session, entry)
+    # Staff may start from either engine's reading of the complaint (`?bacaan=ppocr`).
+    text = entry.text
+    body = next((reading for reading in readings if reading.field in ("body", "page")), None)
+    chosen = ctx.query("bacaan")
+    if body is not None and chosen in ("tesseract", handwriting.NAME):
+        text = body.tesseract if chosen == "tesseract" else body.second
     if number in queue:
         position = queue.index(number)
         following = queue[position + 1 :] + queue[:position]
@@ -538,12 +548,23 @@ def review_item(ctx: Ctx) -> Response:
     return ctx.render(
         "review_item.html.j2",
         entry=entry,
+        text=text,
+        readings=readings,
         data=data,
         previews=_previews(data),
         position=position + 1,
         total=len(queue),
         next_no=following[0] if following else None,
     )
+
+
+def _ocr_readings(session: Session, entry: Entry) -> list[FieldReading]:
+    details = session.exec(
+        select(Event.detail)
+        .where(Event.entry_id == entry.id, Event.type == "ocr_readings")
+        .order_by(col(Event.id))
+    )
+    return [reading for detail in details if (reading := reading_of(detail)) is not None]
 
 
 def review_save(ctx: Ctx) -> Response:

@@ -317,6 +317,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{no} checked.",
     },
     "review_fields": {"id": "Terbaca dari slip", "en": "Read from the slip"},
+    "review_readings": {
+        "id": "Bacaan kedua mesin OCR (tulisan tangan)",
+        "en": "Both OCR engines' readings (handwriting)",
+    },
+    "review_reading_kept": {"id": "dipakai", "en": "used"},
+    "review_reading_use": {"id": "mulai dari bacaan ini", "en": "start from this reading"},
     "review_open_entry": {"id": "Buka entri", "en": "Open the entry"},
     "review_already": {
         "id": "Slip ini sudah diperiksa. Perubahan teks tetap tercatat di riwayat entri.",
@@ -460,6 +466,7 @@ EVENTS: dict[str, dict[str, str]] = {
     "imported": {"id": "diimpor", "en": "imported"},
     "ocr": {"id": "dibaca OCR", "en": "OCR read"},
     "review": {"id": "perlu diperiksa", "en": "to be checked"},
+    "ocr_readings": {"id": "bacaan dua mesin OCR", "en": "both OCR engines' readings"},
     "reviewed": {"id": "diperiksa", "en": "checked"},
     "text_corrected": {"id": "teks dikoreksi", "en": "text corrected"},
     "corrected": {"id": "klasifikasi dikoreksi", "en": "classification corrected"},

@@ -22,12 +22,14 @@ from starlette.testclient import TestClient
 from aduan.daemon.config import Settings, parse_settings
 from aduan.daemon.register import EntryDraft, StoredFile, Update, create_entries, update_entry
 from aduan.daemon.runtime import Runtime
+from aduan.daemon.slips import reading_note
 from aduan.daemon.web import accounts
 from aduan.daemon.web.app import Console, create_app
 from aduan.daemon.web.sessions import LoginLimiter
 from aduan.models import db
 from aduan.models.tables import Entry, Event, OutboxMessage, StaffUser
 from aduan.parsers.classification import Classification
+from aduan.parsers.fields import FieldReading
 from tests.register_fixture import FixtureRegister, fill_register
 
 PASSWORD = "kata-sandi-rahasia-1"
@@ -169,7 +171,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Filled:
     sha = hashlib.sha256(slip_png()).hexdigest()
     received = now - timedelta(days=2)
 
-    def slip(page: str, text: str, reason: str) -> EntryDraft:
+    def slip(page: str, text: str, reason: str, *notes: tuple[str, str]) -> EntryDraft:
         return EntryDraft(
             received_at=received,
             channel="kotak_saran",
@@ -181,7 +183,11 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Filled:
             files=(StoredFile(sha, "kotak.png", "image/png", 1000),),
             ocr_confidence=0.61,
             review_reason=reason,
+            notes=notes,
         )
+
+    # The handwriting engine read the second slip otherwise: staff may start from its reading.
+    readings = reading_note(FieldReading("body", "Obat hbis.", "Obat habis.", "tesseract"))
 
     mail = EntryDraft(
         received_at=received,
@@ -206,7 +212,8 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Filled:
             session,
             settings,
             [slip("#p1", "Pelayanan bagvs.", "isi terlalu pendek"),
-             slip("#p2", "Obat hbis.", "keyakinan OCR rendah"), mail, secret],
+             slip("#p2", "Obat hbis.", "keyakinan OCR rendah", ("ocr_readings", readings)),
+             mail, secret],
             received,
         )  # fmt: skip
         update_entry(session, made[3].register_no, Update(confidential=True), "rina", now)

@@ -321,6 +321,18 @@ def test_the_review_queue_goes_from_slip_to_slip(site: Site) -> None:
     assert "Tidak ada slip yang perlu diperiksa" in browser.get("/tinjau").text
 
 
+def test_a_handwritten_slip_shows_both_engines_readings_to_start_from(site: Site) -> None:
+    browser = site.login("sari")
+    page = browser.get(f"/tinjau/{site.slip2_no}")
+    assert "Bacaan kedua mesin OCR" in page.text
+    assert "«Obat hbis.»" in page.text and "«Obat habis.»" in page.text
+    assert '<textarea name="teks" rows="14" class="ocr">Obat hbis.</textarea>' in page.text
+    other = browser.get(f"/tinjau/{site.slip2_no}?bacaan=ppocr")
+    assert '<textarea name="teks" rows="14" class="ocr">Obat habis.</textarea>' in other.text
+    # The first slip has no second reading.
+    assert "Bacaan kedua mesin OCR" not in browser.get(f"/tinjau/{site.slip_no}").text
+
+
 def test_rtl_then_answer_closes_the_entry_and_mails_the_reporter(site: Site) -> None:
     browser = site.login("rina")
     browser.post(f"/entri/{site.mail_no}/rtl", {"rtl": "Jadwal dokter ditata ulang."})
