@@ -16,7 +16,8 @@ Prints, per font and for all handwriting and all printed fills:
 - seconds per page for (t) and (r);
 - reads still bad after routing (CER > 10 %), and how many of them are in review; and how
   many good reads are in review (the cost of a false alarm is a glance);
-- blank fields (no name, no address) that stayed blank.
+- blank fields (no name, no address) that stayed blank, and upside-down slips turned;
+- why good reads were in review (most often another field: a phone number or date).
 Targets: routed handwriting CER at least 40 % lower than tesseract's, printed CER <= 2 %,
 >= 95 % of bad reads in review, mean time per page <= 3 s.
 """
@@ -32,6 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,6 +52,7 @@ from tests.slipgen import (  # noqa: E402
 )
 
 BAD_CER = 0.10
+_T = TypeVar("_T")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -64,6 +67,10 @@ class Tally:
     good_in_review: int = 0
     blank: int = 0
     blank_kept: int = 0
+    upside_down: int = 0
+    turned: int = 0
+    # Why good reads went to review anyway (reason → count), e.g. a doubtful phone number.
+    reasons: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: Tally) -> None:
         for mine, theirs in ((self.cer, other.cer), (self.recall, other.recall)):
@@ -71,8 +78,10 @@ class Tally:
                 mine[key].extend(theirs[key])
         for key in self.seconds:
             self.seconds[key].extend(other.seconds[key])
-        for name in ("bad", "bad_in_review", "good", "good_in_review", "blank", "blank_kept"):
+        counts = ("bad", "bad_in_review", "good", "good_in_review", "blank", "blank_kept")
+        for name in (*counts, "upside_down", "turned"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.reasons.update(other.reasons)
 
 
 def folded(text: str | None) -> str:
@@ -86,7 +95,7 @@ def word_recall(truth: str, read: str) -> float:
     return sum((wanted & found).values()) / total if total else 1.0
 
 
-def timed(function: Callable[[], Slip]) -> tuple[Slip, float]:
+def timed(function: Callable[[], _T]) -> tuple[_T, float]:
     start = time.perf_counter()
     slip = function()
     return slip, time.perf_counter() - start
@@ -105,9 +114,10 @@ def measure(spec: SlipSpec) -> Tally:
     page = render_page(generate(spec), 1)
     tesseract, t_seconds = timed(lambda: parse_slip(read_page(page)))
     alone = engine_alone(page)
-    routed_read, r_seconds = timed(
-        lambda: read_slip(page, languages="ind", engine="auto", second=True).slip
-    )
+    routed, r_seconds = timed(lambda: read_slip(page, languages="ind", engine="auto", second=True))
+    routed_read = routed.slip
+    if spec.upside_down:
+        tally.upside_down, tally.turned = 1, int(routed.read.rotated == 180)
     for key, slip in (("t", tesseract), ("p", alone), ("r", routed_read)):
         tally.cer[key].append(cer(folded(spec.body), folded(slip.body)))
         tally.recall[key].append(word_recall(spec.body, slip.body))
@@ -118,6 +128,8 @@ def measure(spec: SlipSpec) -> Tally:
         tally.bad, tally.bad_in_review = 1, int(in_review)
     else:
         tally.good, tally.good_in_review = 1, int(in_review)
+        # The reason's kind, without its numbers ("keyakinan OCR rendah (81%)").
+        tally.reasons.update(re.sub(r" \(\d+%\)", "", reason) for reason in routed_read.review)
     for truth, read in ((spec.name, routed_read.name), (spec.address, routed_read.address)):
         if truth is None:
             tally.blank += 1
@@ -186,6 +198,10 @@ def main() -> int:
         f"good reads in review: {everything.good_in_review}/{everything.good}; blank fields "
         f"kept blank: {everything.blank_kept}/{everything.blank}"
     )
+    print(f"upside-down slips turned: {everything.turned}/{everything.upside_down}")
+    print("why good reads were in review:")
+    for reason, count in everything.reasons.most_common():
+        print(f"  {count:3d}  {reason}")
     print(f"mean time per page, routed: {mean(everything.seconds['r']):.2f} s (target ≤ 3 s)")
     return 0
 

@@ -221,7 +221,7 @@ SANDBOX = textwrap.dedent(
 )
 
 # What the service does under the filters: tesseract as a program and (when installed)
-# through tesserocr, a PDF through pypdfium2, a spawn pool with semaphores, scikit-learn, a
+# through tesserocr, PP-OCR on onnxruntime (when installed), a PDF through pypdfium2, a spawn pool with semaphores, scikit-learn, a
 # ctypes callback. It first proves the filters are in force.
 PROBE = textwrap.dedent(
     """
@@ -263,6 +263,10 @@ PROBE = textwrap.dedent(
             with tesserocr.PyTessBaseAPI(path=sys.argv[2], lang=sys.argv[1]) as api:
                 api.SetImage(image)
                 assert "loket" in api.GetUTF8Text().lower()
+        from aduan.parsers import handwriting
+        if handwriting.status().usable:  # the extra "tulisan-tangan": onnxruntime
+            read = " ".join(word.text for word in handwriting.read(image))
+            assert "loket" in read.lower(), read
         pdf = io.BytesIO()
         image.save(pdf, format="PDF")
         page = pypdfium2.PdfDocument(pdf.getvalue())[0]
