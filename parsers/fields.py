@@ -13,7 +13,9 @@ Contract (`read_slip`):
   "better" is `quality` weighed by length: a whole sentence read well beats one word of it;
 - a free-form slip that tesseract read doubtfully is read again whole;
 - a routed field whose kept reading is still poor puts REVIEW_HANDWRITING on the slip, and
-  `readings` keeps both engines' texts of every routed field, so staff pick or fix one;
+  `readings` keeps both engines' texts of every routed field, so staff pick or fix one; with
+  the second engine, fields are judged one by one, so the page's mean confidence no longer
+  sends a slip to review by itself;
 - without the handwriting engine (`second=False`) this is `parse_slip(read_page(page))`.
 """
 
@@ -31,7 +33,15 @@ from aduan.parsers import handwriting
 from aduan.parsers.classify.normalise import root_words, stem
 from aduan.parsers.ocr import PageRead, Word, read_page_image
 from aduan.parsers.pages import Page
-from aduan.parsers.slip import FieldArea, Slip, field_areas, normalise_phone, parse_date, parse_slip
+from aduan.parsers.slip import (
+    REVIEW_LOW_CONFIDENCE,
+    FieldArea,
+    Slip,
+    field_areas,
+    normalise_phone,
+    parse_date,
+    parse_slip,
+)
 
 REVIEW_HANDWRITING = "tulisan tangan sulit dibaca: {fields}"
 # Field names as staff read them.
@@ -132,10 +142,15 @@ def read_slip(page: Page, *, languages: str, engine: str, second: bool) -> SlipR
                 poor.append(FIELD_NAMES[band.field])
     merged = _merge(read, bands, swapped)
     slip = parse_slip(merged)
+    review = list(slip.review)
+    if second:
+        # Each field was judged on its own above; the page's mean confidence mixes two
+        # engines' scales and said "low" of 7 in 40 well-read handwritten slips.
+        low = REVIEW_LOW_CONFIDENCE.format(percent=round(slip.confidence * 100))
+        review = [reason for reason in review if reason != low]
     if poor:
-        reason = REVIEW_HANDWRITING.format(fields=", ".join(poor))
-        slip = replace(slip, review=(*slip.review, reason))
-    return SlipRead(merged, slip, tuple(readings))
+        review.append(REVIEW_HANDWRITING.format(fields=", ".join(poor)))
+    return SlipRead(merged, replace(slip, review=tuple(review)), tuple(readings))
 
 
 # --- judging a reading --------------------------------------------------------------------
