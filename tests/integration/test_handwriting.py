@@ -65,9 +65,11 @@ def test_a_handwritten_slip_is_read_by_the_second_engine_and_both_readings_are_k
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     upside_down = replace(SLIP, id="terbalik", seed=32, upside_down=True, dpi=300)
-    config = run_on(tmp_path, capsys, "auto", SLIP, upside_down)
+    # A slip of plain paper, no form: read whole.
+    free = replace(SLIP, id="bebas", seed=33, form=False, contact=None, date=None)
+    config = run_on(tmp_path, capsys, "auto", SLIP, upside_down, free)
     registered = {e["source_id"]: e for e in entries(capsys, config)}
-    assert len(registered) == 2
+    assert len(registered) == 3
     for entry in registered.values():
         assert cer(SLIP.body.casefold(), entry["text"].casefold()) < 0.1, entry["text"]
         assert entry["reporter"]["name"] is None  # blank stays blank, not the form's words
@@ -75,7 +77,7 @@ def test_a_handwritten_slip_is_read_by_the_second_engine_and_both_readings_are_k
         events = {event["type"]: event["detail"] for event in full["events"]}
         assert "ppocr" in events["ocr"]
         readings = [e["detail"] for e in full["events"] if e["type"] == "ocr_readings"]
-        body = next(detail for detail in readings if detail.startswith("kolom isi"))
+        body = next(d for d in readings if d.startswith(("kolom isi", "kolom seluruh halaman")))
         assert "tesseract «" in body and "ppocr «" in body and "(dipakai)" in body
 
 
