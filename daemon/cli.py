@@ -278,6 +278,7 @@ def review(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
     from sqlmodel import Session, col, select
 
     from aduan.daemon.register import entry_json
+    from aduan.daemon.slips import reading_note, readings_of
     from aduan.models.tables import Entry
 
     c = ctx_of(ctx)
@@ -290,6 +291,7 @@ def review(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
             .order_by(col(Entry.received_at), col(Entry.id))
         ).all()
         entries = [entry_json(session, e, tz, events=False) for e in rows]
+        readings = {e.register_no: readings_of(session, e.id) for e in rows}
     if json_ or c.json:
         print_json(entries)
         return
@@ -301,6 +303,8 @@ def review(ctx: typer.Context, json_: bool = JSON_OPT) -> None:
         for image in e["review"]["images"]:
             where = t("review_image", c.language, file=image["filename"], page=image["page"])
             typer.echo(f"      {runtime.store.path(image['sha256'])}  ({where})")
+        for reading in readings[e["register_no"]]:
+            typer.echo(f"      {reading_note(reading)}")
     if entries:
         typer.echo(t("review_hint", c.language))
 

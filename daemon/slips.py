@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from aduan.daemon.config import Scans
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.learning import ClassifierSpec
 from aduan.daemon.processed import Outcome, processed_row, registered_keys
 from aduan.daemon.register import DAEMON, EntryDraft, NewEntry, StoredFile, add_event
-from aduan.models.tables import ProcessedItem
+from aduan.models.tables import Event, ProcessedItem
 from aduan.parsers import handwriting
 from aduan.parsers.classification import UNCLASSIFIED, Classification
 from aduan.parsers.fields import FIELD_NAMES, Engine, FieldReading, SlipRead, read_slip
@@ -250,6 +250,16 @@ _READING = re.compile(
     re.S,
 )
 _FIELDS = {name: key for key, name in FIELD_NAMES.items()}
+
+
+def readings_of(session: Session, entry_id: int | None) -> list[FieldReading]:
+    """Both engines' readings of an entry's routed fields, page order."""
+    details = session.exec(
+        select(Event.detail)
+        .where(Event.entry_id == entry_id, Event.type == "ocr_readings")
+        .order_by(col(Event.id))
+    )
+    return [reading for detail in details if (reading := reading_of(detail)) is not None]
 
 
 def reading_of(detail: str) -> FieldReading | None:

@@ -29,7 +29,7 @@ from aduan.daemon.register import (
     list_entries,
     overdue_deadlines,
 )
-from aduan.daemon.slips import reading_of
+from aduan.daemon.slips import readings_of
 from aduan.daemon.status import collect_status
 from aduan.daemon.web.accounts import (
     BOARD,
@@ -59,7 +59,6 @@ from aduan.models.tables import (
     QuarantineItem,
 )
 from aduan.parsers import handwriting
-from aduan.parsers.fields import FieldReading
 
 log = logging.getLogger(__name__)
 
@@ -533,7 +532,7 @@ def review_item(ctx: Ctx) -> Response:
         entry = _entry(session, number)
         data = entry_json(session, entry, tz, events=False)
         queue = _queue(session)
-        readings = _ocr_readings(session, entry)
+        readings = readings_of(session, entry.id)
     # Staff may start from either engine's reading of the complaint (`?bacaan=ppocr`).
     text = entry.text
     body = next((reading for reading in readings if reading.field in ("body", "page")), None)
@@ -556,15 +555,6 @@ def review_item(ctx: Ctx) -> Response:
         total=len(queue),
         next_no=following[0] if following else None,
     )
-
-
-def _ocr_readings(session: Session, entry: Entry) -> list[FieldReading]:
-    details = session.exec(
-        select(Event.detail)
-        .where(Event.entry_id == entry.id, Event.type == "ocr_readings")
-        .order_by(col(Event.id))
-    )
-    return [reading for detail in details if (reading := reading_of(detail)) is not None]
 
 
 def review_save(ctx: Ctx) -> Response:

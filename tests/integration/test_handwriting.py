@@ -13,7 +13,7 @@ from aduan.daemon.check import check_handwriting
 from aduan.daemon.config import load_settings
 from aduan.daemon.errors import ExitCode
 from aduan.parsers import handwriting
-from tests.slipgen import SlipSpec, cer, generate
+from tests.slipgen import SlipSpec, cer, generate, handwriting_corpus
 from tests.support import aduan, entries, write_config
 
 pytestmark = pytest.mark.skipif(not handwriting.status().usable, reason=handwriting.status().detail)
@@ -79,6 +79,18 @@ def test_a_handwritten_slip_is_read_by_the_second_engine_and_both_readings_are_k
         readings = [e["detail"] for e in full["events"] if e["type"] == "ocr_readings"]
         body = next(d for d in readings if d.startswith(("kolom isi", "kolom seluruh halaman")))
         assert "tesseract «" in body and "ppocr «" in body and "(dipakai)" in body
+
+
+def test_a_hand_still_read_badly_is_reviewed_with_both_readings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A joined script at 150 dpi: neither engine reads it well (bench/handwriting.py).
+    hard = next(spec for spec in handwriting_corpus() if spec.id == "kristi-3")
+    config = run_on(tmp_path, capsys, "auto", hard)
+    (doubtful,) = aduan(capsys, config, "review", "--json").json()
+    assert "tulisan tangan sulit dibaca" in doubtful["review"]["reason"]
+    listing = aduan(capsys, config, "review").out
+    assert "kolom isi: tesseract «" in listing and "ppocr «" in listing
 
 
 def test_without_the_second_engine_the_same_slip_is_registered_for_review(
