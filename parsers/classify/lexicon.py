@@ -43,6 +43,15 @@ _CUE_SECTIONS: dict[str, tuple[str, ...] | None] = {
         "privasi",
         "selesai",
         "lampau",
+        "berkas",
+        "tahan",
+        "gawat",
+        "palsu",
+        "sulut",
+        "terbakar",
+        "ajak",
+        "sepi",
+        "pulih",
     ),
 }
 _SETTINGS = {
@@ -142,6 +151,17 @@ class CueTrie:
             keys.append((loose, root))
         return tuple(child for table, word in keys if (child := table.get(word)) is not None)
 
+    def loose_words(self) -> set[str]:
+        """Every word a cue matches by its root, at any depth: the stems worth computing."""
+        out: set[str] = set()
+        nodes = [self]
+        while nodes:
+            node = nodes.pop()
+            out.update(node.loose)
+            nodes.extend(node.loose.values())
+            nodes.extend(node.exact.values())
+        return out
+
     def add(self, cue: Cue, rank: int) -> None:
         node = self
         for word, pinned in zip(cue.words, cue.exact, strict=True):
@@ -232,7 +252,9 @@ class Lexicon:
         single_words |= set(self.starts)
         known = set(self.common) | set(self.negators) | set(self.bridge)
         known |= {word for standard in slang.values() for word in standard}
-        self.speller = Speller(slang, single_words, known, self.typo_min_length)
+        self.speller = Speller(
+            slang, single_words, known, self.typo_min_length, stems=self.trie.loose_words()
+        )
 
     def __repr__(self) -> str:
         return f"Lexicon({self.source!r}, {sum(map(len, self.index.values()))} cues)"

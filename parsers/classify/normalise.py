@@ -136,7 +136,8 @@ class Normalised:
 
     tokens: tuple[str, ...]
     # Per token, always three: the word, the word without its clitic (else the word again),
-    # its stem (else the word again). Exact cues look at the first two only.
+    # its stem (else the word again; the speller only stems a word whose stem a cue could
+    # match, see `StemGuard`). Exact cues look at the first two only.
     forms: tuple[tuple[str, str, str], ...]
     # How many of the tokens are within TEXT_LIMIT, read for kind and unit (None: all); the
     # rest is read for urgency only.
@@ -314,10 +315,92 @@ def root_words() -> frozenset[str]:
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The Sastrawi stem of one lowercase word (cached: Sastrawi takes up to ms per word)."""
-    if len(word) < 4 or not word.isalpha():
-        return word
+    if len(word) < 4 or not word.isalpha() or word in root_words():
+        return word  # Sastrawi returns a root word as it is, after setting up its search
     result: str = _stemmer().stem_word(word)  # type: ignore[attr-defined]
     return result or word
+
+
+# What Sastrawi can strip around a root, for `StemGuard`: the suffixes in the order they come
+# (derivational, possessive, particle), and the prefixes, each also without its first letter,
+# which a nasal before it may have replaced ("memperbaiki": mem + [p]er + baik).
+_SUFFIXES = frozenset(
+    d + p + q
+    for d in ("", "i", "kan", "an", "is", "isme", "isasi")
+    for p in ("", "ku", "mu", "nya")
+    for q in ("", "lah", "kah", "tah", "pun")
+)
+_SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in _SUFFIXES}))
+_PREFIXES = (
+    "di|ke|se|ber|be|bel|ter|te|me|mem|men|meng|meny|menge|pe|pem|pen|peng|peny|penge|per|pel"
+    "|ku|kau|i|e|er|el|em|en|eng|eny|enge|u|au"
+)
+_PREFIX_CHAIN = re.compile(f"(?:{_PREFIXES}){{0,4}}")
+_INFIXES = ("el", "er", "em", "in")
+
+
+class StemGuard:
+    """Whether Sastrawi could stem a word to one of some roots, told without stemming it.
+
+    Sastrawi strips prefixes (where a nasal may replace the root's first letter, and an infix
+    may go) and suffixes, and returns a dictionary word or the word unchanged. So a root
+    ``r`` can be the stem of ``word`` only when ``r[1:]`` ends the word before a run of
+    suffixes and what stands before it is prefixes, with or without ``r[0]`` and an infix.
+    `may_stem_to` checks that: False means the stem is none of the roots, True means it may be
+    (ask Sastrawi). Stemming a word costs up to a millisecond; this costs microseconds.
+    """
+
+    def __init__(self, roots: Iterable[str]) -> None:
+        self._firsts: dict[str, set[str]] = {}
+        for root in roots:
+            if len(root) >= 2:
+                self._firsts.setdefault(root[1:], set()).add(root[0])
+        self._lengths = sorted({len(tail) for tail in self._firsts})
+
+    def may_stem_to(self, word: str) -> bool:
+        firsts_of = self._firsts
+        for cut in _SUFFIX_LENGTHS:
+            if cut >= len(word):
+                break
+            base = word[: len(word) - cut]
+            if cut and word[-cut:] not in _SUFFIXES:
+                continue
+            for length in self._lengths:
+                if length >= len(base):
+                    break
+                firsts = firsts_of.get(base[-length:])
+                if firsts is not None and _prefixed(base[:-length], firsts):
+                    return True
+        return False
+
+
+def _prefixed(before: str, firsts: set[str]) -> bool:
+    """Whether `before` (non-empty) is Sastrawi prefixes, then perhaps a root's first letter
+    from `firsts` (kept, not replaced), then perhaps an infix."""
+    chain = _PREFIX_CHAIN.fullmatch
+    if chain(before) is not None:
+        return True
+    if before[-1] in firsts and chain(before[:-1]) is not None:
+        return True
+    if before[-2:] in _INFIXES:
+        return chain(before[:-2]) is not None or chain(before[:-3]) is not None
+    return False
+
+
+@lru_cache(maxsize=1)
+def _root_guard() -> StemGuard:
+    return StemGuard(root_words())
+
+
+def may_be_root_word(word: str) -> bool:
+    """Whether `word` or its stem is a Sastrawi root word (`word in root_words() or
+    stem(word) in root_words()`), stemming only when a root could be its stem."""
+    roots = root_words()
+    if word in roots:
+        return True
+    if len(word) < 4 or not word.isalpha() or not _root_guard().may_stem_to(word):
+        return False
+    return stem(word) in roots
 
 
 def without_clitic(word: str) -> str:
@@ -405,6 +488,7 @@ class Speller:
         targets: Iterable[str],
         known: Iterable[str],
         min_typo_length: int = 5,
+        stems: Iterable[str] | None = None,
     ) -> None:
         self._slang = dict(slang)
         self._min = min_typo_length
@@ -415,9 +499,33 @@ class Speller:
             for key in deletions(target):
                 self._index.setdefault(key, set()).add(target)
         self._cache: dict[str, tuple[str, ...]] = {}
+        # The stems a cue can match (None: any): a word that cannot stem to one of them keeps
+        # itself as its third match form, and is not stemmed.
+        self._stems = None if stems is None else StemGuard(set(stems) & root_words())
+        _root_guard()  # built now, not on the first unknown word
+        self._forms: dict[str, tuple[str, str, str]] = {}
 
     def is_known(self, word: str) -> bool:
-        return word in self._known or word in root_words() or stem(word) in root_words()
+        return word in self._known or may_be_root_word(word)
+
+    def forms(self, word: str) -> tuple[str, str, str]:
+        """`word_forms(word)`, with the stem only where a cue could match it (cached)."""
+        found = self._forms.get(word)
+        if found is None:
+            if self._stems is None or word in BOUNDARIES:
+                found = word_forms(word)
+            elif len(word) >= 4 and word.isalpha() and self._stems.may_stem_to(word):
+                found = (word, without_clitic(word), stem(word))
+            else:
+                found = (word, without_clitic(word), word)
+            if len(self._forms) < 500_000:
+                self._forms[word] = found
+        return found
+
+    def clear_caches(self) -> None:
+        """Forget every word spelled and its forms (to measure the cold path)."""
+        self._cache.clear()
+        self._forms.clear()
 
     def spell(self, raw: str) -> tuple[str, ...]:
         """The standard tokens for one raw token (cached per speller)."""
@@ -446,26 +554,36 @@ class Speller:
         Colloquial Indonesian drops "me-" from the nasal prefix ("nyuruh", "nonjok") and
         writes "-in" for "-kan"/"-i"; a rewrite is kept only when it gives a known word.
         """
-        if len(word) < 5 or not word.isalpha() or self.is_known(word):
+        if len(word) < 5 or not word.isalpha():
             return word
         bases = [word]
         if word.endswith("in"):
             stem_ = word[:-2]
             bases = [stem_ + "kan", stem_ + "i", stem_, word]
-        for base in bases:
-            for candidate in (base, *_nasal_roots(base)):
-                if candidate != word and self.is_known(candidate):
-                    return candidate
-        return word
+        candidates = [
+            candidate
+            for base in bases
+            for candidate in (base, *_nasal_roots(base))
+            if candidate != word
+        ]
+        # Whether the word is known is asked only when there is a rewrite to choose instead:
+        # it may cost a Sastrawi stemming.
+        if not candidates or self.is_known(word):
+            return word
+        return next((c for c in candidates if self.is_known(c)), word)
 
     def _correct(self, word: str) -> str:
-        if len(word) < self._min or not word.isalpha() or self.is_known(word):
+        if len(word) < self._min or not word.isalpha() or word in self._known:
             return word
         candidates: set[str] = set()
         for key in deletions(word):
             candidates |= self._index.get(key, set())
         matches = [c for c in candidates if edit_distance_one(word, c)]
-        return matches[0] if len(matches) == 1 else word
+        # Whether the word is known (which may cost a stemming) matters only when there is
+        # one correction to make.
+        if len(matches) != 1 or self.is_known(word):
+            return word
+        return matches[0]
 
 
 def normalise_item(text: str, subject: str | None, speller: Speller) -> Normalised:
@@ -508,4 +626,4 @@ def normalise(
                 head = len(tokens)
             tokens.extend(spell(raw))
         previous = raw
-    return Normalised(tuple(tokens), tuple(map(word_forms, tokens)), head)
+    return Normalised(tuple(tokens), tuple(map(speller.forms, tokens)), head)

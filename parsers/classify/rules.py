@@ -38,8 +38,7 @@ from aduan.parsers.classify.lexicon import CueEnd, Lexicon
 from aduan.parsers.classify.normalise import (
     BOUNDARIES,
     Normalised,
-    root_words,
-    stem,
+    may_be_root_word,
     without_clitic,
 )
 
@@ -81,16 +80,35 @@ _INERT = frozenset(
         "urgent.privasi",
         "urgent.selesai",
         "urgent.lampau",
+        "urgent.berkas",
+        "urgent.tahan",
+        "urgent.gawat",
+        "urgent.palsu",
+        "urgent.sulut",
+        "urgent.terbakar",
+        "urgent.ajak",
+        "urgent.sepi",
+        "urgent.pulih",
     }
 )
 # Two kinds of cue that are urgent together when at most this many words apart in a sentence.
 _NEAR_PAIRS = (
     ("keliru", "tindakan", 6),  # "obatnya ketuker", "salah ambil botol obat tetes"
     ("uang", "pungut", 8),  # "minta 50rb", "titip 20rb ke satpam", "bayar 20rb padahal gratis"
-    ("sarana", "bahaya", 8),  # "plafon mau runtuh", "colokan meleleh", "kabel terkelupas"
+    # "plafon mau runtuh", "colokan meleleh", "plafon … udah netes dan menggembung"
+    ("sarana", "bahaya", 10),
     ("sentuh", "tubuh", 4),  # "pegang2 dada", "colek pinggang", "menyentuh bagian tubuh"
     ("intrusi", "privasi", 8),  # "masuk waktu istri saya mandi", "menyusui… petugas masuk"
+    ("bukti", "palsu", 8),  # "kuitansinya tulisan tangan tanpa cap", "nota beda nominal"
+    ("sulut", "terbakar", 8),  # "ngerokok deket tabung oksigen", "lilin di samping elpiji"
+    ("ajak", "sepi", 6),  # "diajak ke ruangan kosong", "dipanggil masuk, pintu dikunci"
 )
+# A document and a word holding the patient back for it, this close in one sentence: the
+# patient waits on paperwork ("minta fotokopi KK dulu", "ditahan nunggu surat rujukan").
+_HOLD_WINDOW = 5
+# How close the emergency unit must be named to such a hold, with a word of waiting or
+# refusal in the sentence, to make it urgent by itself.
+_HOLD_PLACE_WINDOW = 10
 # How far before a receipt word a negation makes it missing ("tidak dikasih kuitansi"), and
 # before a report word a condition makes it a threat ("kalau saya terus protes").
 _LOOK_BACK = 3
@@ -640,18 +658,42 @@ def _urgency(
     refused = [f"'{show(hit)}'" for hit in live["telantar"]]
     refused += [f"'{words}'" for words in neglect]
     treated = [f"'{show(hit)}'" for hit in live["tindakan"]]
+    sentence = _sentences(tokens)
+    # Paperwork held against the patient: a refusal when there is an emergency, urgent in
+    # itself in the emergency unit.
+    hold = _near(
+        [hit for hit in live["berkas"] if not _in_question(tokens, hit.start)],
+        live["tahan"],
+        _HOLD_WINDOW,
+        sentence,
+    )
+    held: str | None = None
+    if hold is not None:
+        held = " ".join(tokens[hold[0].start : hold[1].end])
+        refused.append(f"'{held}'")
     untreated: str | None = None
     if emergency and refused:
         reasons.append(f"'{show(emergency[0])}' + {refused[0]}")
         untreated = show(emergency[0])
     elif emergency and treated:
-        told.append(f"{treated[0]} + '{show(emergency[0])}'")
+        # An emergency that came in, was treated and is over ("demam tinggi, diperiksa dokter
+        # jaga, sudah membaik") is a story; a sign after a treatment may be its harm.
+        recovered = live["pulih"] and emergency[0].start < live["tindakan"][0].start
+        if not recovered:
+            told.append(f"{treated[0]} + '{show(emergency[0])}'")
     elif emergency and complaints:
         # An emergency the writer complains about is urgent however the failure is worded.
         reasons.append(f"'{show(emergency[0])}' + {complaints[0]}")
         untreated = show(emergency[0])
-
-    sentence = _sentences(tokens)
+    if hold is not None and untreated is None:
+        span = _Hit(min(hold[0].start, hold[1].start), max(hold[0].end, hold[1].end), "", "", 0)
+        place = _near(live["gawat"], [span], _HOLD_PLACE_WINDOW, sentence)
+        # Asked for a document in the emergency unit is routine; kept waiting for it is not.
+        kept = any(sentence[hit.start] == sentence[span.start] for hit in live["telantar"])
+        if place is not None and kept:
+            where = show(place[0] if place[0] is not span else place[1])
+            reasons.append(f"'{where}' + '{held}'")
+            untreated = where
     # A receipt that was not given ("tidak dikasih kuitansi") makes money a demand.
     demands = live["pungut"] + [
         hit
@@ -721,8 +763,7 @@ def _foreign(words: list[str], lexicon: Lexicon, kind: _Evidence) -> bool:
     """Whether the text reads as another language: few Indonesian words, few cues."""
     if len(words) < 5 or sum(kind.scores.values()) >= 3:
         return False
-    roots = root_words()
-    indonesian = sum(1 for word in words if word in lexicon.common or stem(word) in roots)
+    indonesian = sum(1 for word in words if word in lexicon.common or may_be_root_word(word))
     return indonesian / len(words) < lexicon.min_common_ratio
 
 
