@@ -186,7 +186,10 @@ def _semester(
             charts.Series(t.label(kind), [r.by_kind[i] for r in more.months])
             for i, kind in enumerate(KINDS)
         ]
-        pics["months"] = Markup(charts.lines("months", month_labels, series, t("axis_count")))
+        if any(any(line.values) for line in series):
+            pics["months"] = Markup(charts.lines("months", month_labels, series, t("axis_count")))
+        else:
+            pics["months"] = Markup("")
         # Beside the ranked table, in its order: complaints, and all feedback per unit.
         ranked = more.ranked_units
         pics["unit"] = Markup(
@@ -292,6 +295,8 @@ def _count_charts(fig: figures.Figures, t: Texts, kind: str) -> dict[str, Markup
         before = None
         if any(c.before is not None for c in shown):
             before = charts.Series(t(f"before_{kind}"), [c.before or 0 for c in shown])
+        if not any(now.values) and (before is None or not any(before.values)):
+            return Markup("")  # the template says so in words
         svg = charts.bars(name, labels, now, before, axis_label=t("axis_count"), **kw)
         return Markup(svg)
 

@@ -234,6 +234,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "recurring_unit": {"id": "unit", "en": "unit"},
     "recurring_word": {"id": "kata kunci", "en": "keyword"},
     "chart_kind": {"id": "Gambar {n}. Pengaduan menurut jenis", "en": "Figure {n}. By kind"},
+    "chart_empty": {
+        "id": "Tidak ada yang tercatat pada periode ini.",
+        "en": "Nothing was registered in this period.",
+    },
     "chart_channel": {"id": "Gambar {n}. Pengaduan menurut kanal", "en": "Figure {n}. By channel"},
     "chart_unit": {
         "id": "Gambar {n}. Pengaduan menurut unit layanan",
