@@ -82,6 +82,22 @@ def test_referral_to_dinkes_goes_by_mail_without_the_reporter(
     assert len([r for r in smtp_server.received if DINKES in r.rcpt_tos]) == 2
 
 
+def test_a_confidential_referral_tells_dinkes_whom_to_ask_not_a_local_command(
+    tmp_path: Path, smtp_server: SmtpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = config(tmp_path, smtp_server)
+    no = add(capsys, cfg, TEXT, "--name", "Sutrisno")
+    assert aduan(capsys, cfg, "register", "update", no, "--rahasia").code == 0
+    assert aduan(capsys, cfg, "register", "update", no, "--escalate", "dinkes").code == 0
+    assert aduan(capsys, cfg, "run", "--once").code == 0
+    (to_dinkes,) = [r for r in smtp_server.received if DINKES in r.rcpt_tos]
+    message = to_dinkes.message()
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "RAHASIA" in str(message["Subject"]) and "ditolak di UGD" not in body
+    assert f"sebutkan nomor register {no}" in body
+    assert "aduan register show" not in body and "/entri/" not in body
+
+
 def test_referral_without_an_address_says_what_to_set(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
