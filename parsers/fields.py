@@ -27,11 +27,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from aduan.parsers import handwriting
 from aduan.parsers.classify.normalise import root_words, stem
-from aduan.parsers.ocr import PageRead, Word, read_page_image
+from aduan.parsers.ocr import PageRead, Word, lightest_around, median3, read_page_image
 from aduan.parsers.pages import Page
 from aduan.parsers.slip import (
     REVIEW_LOW_CONFIDENCE,
@@ -118,11 +118,19 @@ def read_slip(page: Page, *, languages: str, engine: str, second: bool) -> SlipR
     read, image = read_page_image(page, languages=languages, engine=engine)
     if image is None:
         return SlipRead(read, parse_slip(read), ())
-    areas = field_areas(read)
-    bands = _bands(read, image, areas)
+    bands = _bands(read, image, field_areas(read))
     # What replaces tesseract's words of a band: nothing for a blank one.
-    swapped: dict[str, Sequence[Word]] = {band.field: () for band in bands if not band.ink}
-    doubtful = [band for band in bands if band.ink and needs_second(band.field, band.words)]
+    swapped: dict[str, Sequence[Word]] = {}
+    doubtful: list[_Band] = []
+    for band in bands:
+        # Ink is looked for only where it decides something: a sure reading has ink, and
+        # where tesseract found nothing only a second engine could find more.
+        if _settled(band, second):
+            continue
+        if not band.ink and not _has_ink(_crop(image, band.top, band.bottom, band.label)):
+            swapped[band.field] = ()
+        elif second:
+            doubtful.append(band)
     readings: list[FieldReading] = []
     poor: list[str] = []
     if second and doubtful:
@@ -151,6 +159,12 @@ def read_slip(page: Page, *, languages: str, engine: str, second: bool) -> SlipR
     if poor:
         review.append(REVIEW_HANDWRITING.format(fields=", ".join(poor)))
     return SlipRead(merged, replace(slip, review=tuple(review)), tuple(readings))
+
+
+def _settled(band: _Band, second: bool) -> bool:
+    if band.words:
+        return not needs_second(band.field, band.words)
+    return not second
 
 
 # --- judging a reading --------------------------------------------------------------------
@@ -242,7 +256,7 @@ class _Band:
     bottom: int
     label: tuple[tuple[int, int, int, int], ...]
     words: tuple[Word, ...]  # tesseract's words in the band, the label's left out
-    ink: bool
+    ink: bool  # known to hold writing (the whole page of a free-form slip)
 
 
 def _bands(read: PageRead, image: Image.Image, areas: Sequence[FieldArea]) -> list[_Band]:
@@ -254,8 +268,7 @@ def _bands(read: PageRead, image: Image.Image, areas: Sequence[FieldArea]) -> li
         bottom = image.height if area.bottom is None else area.bottom
         inside = [w for w in read.words if area.top <= _middle(w) < bottom]
         words = tuple(w for w in inside if w.box not in area.label)
-        crop = _crop(image, area.top, bottom, area.label)
-        bands.append(_Band(area.field, area.top, bottom, area.label, words, _has_ink(crop)))
+        bands.append(_Band(area.field, area.top, bottom, area.label, words, False))
     return bands
 
 
@@ -286,11 +299,11 @@ def _has_ink(crop: Image.Image) -> bool:
     """Whether the band holds writing: strokes darker than the paper around them, judged on
     a half-size copy against its local paper level, so uneven light on a photographed slip
     is not taken for ink."""
-    small = crop.reduce(2)
-    if small.width < _PAPER_WINDOW or small.height < _PAPER_WINDOW:
+    small = np.asarray(crop.reduce(2))
+    if min(small.shape) < _PAPER_WINDOW:
         return False
-    pixels = np.asarray(small.filter(ImageFilter.MedianFilter(3)), dtype=np.int16)
-    paper = np.asarray(small.filter(ImageFilter.MaxFilter(_PAPER_WINDOW)), dtype=np.int16)
+    pixels = median3(small).astype(np.int16)
+    paper = lightest_around(small, _PAPER_WINDOW).astype(np.int16)
     return int(np.count_nonzero(paper - pixels > _INK_CONTRAST)) >= _INK_PIXELS
 
 

@@ -286,7 +286,7 @@ def test_form_lines_are_erased_writing_kept_and_paper_cut_away() -> None:
 def test_median_filter_matches_pillow() -> None:
     pixels = np.random.default_rng(0).integers(0, 256, (61, 47), dtype=np.uint8)
     expected = np.asarray(Image.fromarray(pixels).filter(ImageFilter.MedianFilter(3)))
-    assert (ocr._median3(pixels) == expected).all()
+    assert (ocr.median3(pixels) == expected).all()
 
 
 # --- errors -------------------------------------------------------------------------------
