@@ -227,7 +227,8 @@ def lightest_around(pixels: npt.NDArray[np.uint8], window: int) -> npt.NDArray[n
     the window is wider than any stroke (a max filter, one axis at a time)."""
     padded = np.pad(pixels, window // 2, mode="edge")
     rows = sliding_window_view(padded, window, axis=1).max(axis=-1)
-    return sliding_window_view(rows, window, axis=0).max(axis=-1)
+    lightest: npt.NDArray[np.uint8] = sliding_window_view(rows, window, axis=0).max(axis=-1)
+    return lightest
 
 
 def _even_out(gray: Image.Image, paper: npt.NDArray[np.uint8]) -> Image.Image:
