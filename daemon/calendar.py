@@ -14,7 +14,7 @@ facility's own days off. Pure logic: no database, no network.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -57,6 +57,7 @@ class WorkCalendar:
         weekdays: Iterable[int] = range(6),  # Monday = 0: Monday to Saturday
         work_start: time = time(7, 30),
         work_end: time = time(14, 30),
+        day_hours: Mapping[int, tuple[time, time]] | None = None,  # weekday → other hours
         national: bool = True,
         days_off: Iterable[date] = (),
         quiet_start: time = time(20),
@@ -66,9 +67,11 @@ class WorkCalendar:
         self.weekdays = frozenset(weekdays)
         if not self.weekdays:
             raise ValueError("a calendar needs at least one working weekday")
-        if work_start >= work_end:
-            raise ValueError(f"work_start {work_start} must be before work_end {work_end}")
-        self.work_start, self.work_end = work_start, work_end
+        self.hours = {day: (work_start, work_end) for day in range(7)}
+        self.hours.update(day_hours or {})
+        for start, end in self.hours.values():
+            if start >= end:
+                raise ValueError(f"work_start {start} must be before work_end {end}")
         self.national = national
         self.days_off = frozenset(days_off)
         self.quiet_start, self.quiet_end = quiet_start, quiet_end
@@ -85,6 +88,10 @@ class WorkCalendar:
             weekdays=[WEEKDAYS.index(day) for day in cfg.working_days],
             work_start=time.fromisoformat(cfg.work_start),
             work_end=time.fromisoformat(cfg.work_end),
+            day_hours={
+                WEEKDAYS.index(day): (time.fromisoformat(start), time.fromisoformat(end))
+                for day, (start, end) in cfg.day_hours.items()
+            },
             national=cfg.national_holidays,
             days_off=cfg.holidays,
             quiet_start=time.fromisoformat(cfg.quiet_start),
@@ -102,17 +109,18 @@ class WorkCalendar:
 
     def is_working_time(self, at: datetime) -> bool:
         local = self.local(at)
-        return self.is_working_day(local.date()) and self.work_start <= local.time() < self.work_end
+        start, end = self.hours[local.weekday()]
+        return self.is_working_day(local.date()) and start <= local.time() < end
 
     def next_opening(self, at: datetime) -> datetime:
-        """`at` itself in working time, else the next work_start on a working day."""
+        """`at` itself in working time, else the next opening on a working day."""
         local = self.local(at)
         if self.is_working_time(local):
             return local
         day = local.date()
-        if not (self.is_working_day(day) and local.time() < self.work_start):
+        if not (self.is_working_day(day) and local.time() < self.hours[day.weekday()][0]):
             day = self._working_day_after(day, 1)
-        return datetime.combine(day, self.work_start, self.tz)
+        return datetime.combine(day, self.hours[day.weekday()][0], self.tz)
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The deadline `days` working days after `start`.
@@ -120,7 +128,8 @@ class WorkCalendar:
         The count starts at `start` when it is working time, else at the next opening
         (work_start of the next working day, today's when `start` is before it). The
         deadline is that starting moment's local clock time on the `days`-th working day
-        after the starting day. With the default calendar (Monday–Saturday, 07:30–14:30):
+        after the starting day, or that day's closing if it closes earlier. With the default
+        calendar (Monday–Saturday, 07:30–14:30):
         Friday 10:00 + 2 → Monday 10:00; Friday 23:30 (closed) counts from Saturday 07:30
         → Tuesday 07:30; Saturday 10:00 before a Monday holiday + 1 → Tuesday 10:00.
         """
@@ -128,7 +137,10 @@ class WorkCalendar:
             raise ValueError("a deadline cannot lie before its start")
         anchor = self.next_opening(start)
         day = self._working_day_after(anchor.date(), days) if days else anchor.date()
-        return datetime.combine(day, anchor.timetz())
+        # On a shorter day (Friday to 11:00) a later clock time would fall after closing:
+        # the deadline is then that day's closing, earlier rather than later.
+        clock = min(anchor.time(), self.hours[day.weekday()][1])
+        return datetime.combine(day, clock, self.tz)
 
     def _working_day_after(self, day: date, n: int) -> date:
         """The `n`-th working day after `day` (n ≥ 1)."""

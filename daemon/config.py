@@ -298,6 +298,8 @@ class Calendar(_Section):
     ]
     work_start: ClockTime = "07:30"
     work_end: ClockTime = "14:30"
+    # Days with other hours, e.g. {jumat = ["07:30", "11:00"], sabtu = ["07:30", "12:30"]}.
+    day_hours: dict[Weekday, tuple[ClockTime, ClockTime]] = {}
     national_holidays: bool = True  # national holidays and cuti bersama are days off
     holidays: list[date] = []  # the facility's own days off (e.g. the regency's anniversary)
     # Digests, reminders, overdue alerts and recaps wait until these end on a working day;
@@ -312,6 +314,9 @@ class Calendar(_Section):
             raise ValueError(
                 f"work_start {self.work_start} must be before work_end {self.work_end}"
             )
+        for day, (start, end) in self.day_hours.items():
+            if start >= end:
+                raise ValueError(f"day_hours.{day}: {start} must be before {end}")
         return self
 
 

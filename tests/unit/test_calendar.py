@@ -217,6 +217,21 @@ def test_a_reminder_whose_window_is_all_quiet_goes_in_the_last_working_stretch()
     assert not cal.notice_due(sunday, before, wib("2026-11-23T07:00"))  # past: too late
 
 
+def test_a_shorter_friday_ends_working_time_and_deadlines_earlier() -> None:
+    # Friday 07:30-11:00, Saturday 07:30-12:30, other days 07:30-14:30 (a common Puskesmas week).
+    cal = calendar(day_hours={4: (time(7, 30), time(11)), 5: (time(7, 30), time(12, 30))})
+    friday = datetime(2026, 11, 27, 11, 30, tzinfo=WIB)
+    assert not cal.is_working_time(friday)
+    assert cal.is_working_time(friday.replace(hour=10))
+    assert cal.next_opening(friday) == datetime(2026, 11, 28, 7, 30, tzinfo=WIB)
+    # Thursday 13:00 + 1 working day: Friday closes at 11:00, so the deadline is then.
+    thursday = datetime(2026, 11, 26, 13, tzinfo=WIB)
+    assert cal.add_working_days(thursday, 1) == datetime(2026, 11, 27, 11, tzinfo=WIB)
+    # ... and + 2 lands on Saturday at 12:30, its closing.
+    assert cal.add_working_days(thursday, 2) == datetime(2026, 11, 28, 12, 30, tzinfo=WIB)
+    assert cal.add_working_days(thursday, 3) == datetime(2026, 11, 30, 13, tzinfo=WIB)
+
+
 # --- configuration ------------------------------------------------------------------------
 
 
@@ -232,6 +247,7 @@ holidays = [2026-11-24]
 quiet_start = "21:00"
 quiet_end = "06:30"
 quiet_applies_to_urgent = true
+day_hours = {jumat = ["08:00", "11:00"]}
 [deadlines]
 forward_count = "hari_kerja"
 resolve_count = "hari_kerja"
@@ -244,6 +260,7 @@ resolve_count = "hari_kerja"
         2026, 11, 25, 6, 30, tzinfo=WIT
     )
     assert settings.calendar.quiet_applies_to_urgent
+    assert cal.hours[4] == (time(8), time(11)) and cal.hours[0] == (time(8), time(15))
     assert settings.deadlines.forward == 48 and settings.deadlines.answer_count == "jam"
 
 
@@ -251,6 +268,8 @@ resolve_count = "hari_kerja"
     ("text", "problem"),
     [
         ('[calendar]\nwork_start = "15:00"', "must be before work_end"),
+        ('[calendar]\nday_hours = {jumat = ["11:00", "07:30"]}', "day_hours.jumat"),
+        ('[calendar]\nday_hours = {friday = ["07:30", "11:00"]}', "calendar.day_hours"),
         ("[calendar]\nworking_days = []", "calendar.working_days"),
         ('[calendar]\nworking_days = ["sunday"]', "calendar.working_days"),
         ('[calendar]\nquiet_end = "7:00"', "calendar.quiet_end"),
