@@ -152,7 +152,7 @@ def test_each_class_sees_its_view_and_a_confidential_entry_only_its_number(
     assert rcpt == (DINKES,) and "kejang-kejang" in to_dinkes
     lacks(to_dinkes, (*HEALTH, "Rina", "Marlina", PHONE, "Kenanga"))
     rcpt, secret_referral = sent[f"<dinkes.{secret}.1@{DOMAIN}>"]
-    assert rcpt == (DINKES,) and f"aduan register show {secret}" in secret_referral
+    assert rcpt == (DINKES,) and f"sebutkan nomor register {secret}" in secret_referral
     lacks(secret_referral, SECRET_WORDS)
 
     # Time passes (daytime each day, to the resolution deadline and beyond): reminders and
@@ -173,8 +173,10 @@ def test_each_class_sees_its_view_and_a_confidential_entry_only_its_number(
     assert {"pengingat-resolve", "terlambat-resolve"} <= purposes
     assert f"<terlambat-resolve.{secret}@{DOMAIN}>" in secret_mails  # the head's
     assert f"<terlambat-resolve.{secret}.tim@{DOMAIN}>" in secret_mails  # the team's
-    for text in secret_mails.values():
-        assert f"aduan register show {secret}" in text
+    for mid, text in secret_mails.items():
+        # Staff get the local command; the district office is told whom to ask.
+        where = "sebutkan nomor register" if mid.startswith("<dinkes.") else "aduan register show"
+        assert f"{where} {secret}" in text
         lacks(text, SECRET_WORDS)
     for mid, text in about(sent, urgent).items():
         lacks(text, HEALTH)

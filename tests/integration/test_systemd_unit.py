@@ -221,8 +221,9 @@ SANDBOX = textwrap.dedent(
 )
 
 # What the service does under the filters: tesseract as a program and (when installed)
-# through tesserocr, PP-OCR on onnxruntime (when installed), a PDF through pypdfium2, a spawn pool with semaphores, scikit-learn, a
-# ctypes callback. It first proves the filters are in force.
+# through tesserocr, PP-OCR on onnxruntime (when installed), a PDF through pypdfium2, a
+# spawn pool with semaphores, scikit-learn, a ctypes callback. It first proves the filters
+# are in force.
 PROBE = textwrap.dedent(
     """
     import ctypes, mmap, multiprocessing, os, sys
