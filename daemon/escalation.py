@@ -399,6 +399,8 @@ class Escalator:
         classes = self._team_classes(entry)
         if purpose == URGENT:
             classes.append((HEAD, self.cfg.head))
+        if not self.views.audiences(classes):
+            return  # nobody configured to be told: no query per entry for nothing
         mid = self._message_id(purpose, entry.register_no)
         if _queued(session, mid):
             return

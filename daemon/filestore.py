@@ -12,7 +12,18 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file kept with an entry: its content in the store, and what it was called."""
+
+    sha256: str
+    filename: str
+    content_type: str
+    size: int
 
 
 class FileStore:

@@ -28,6 +28,7 @@ from aduan.daemon.escalation import Escalator
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.learning import ClassifierSpec
 from aduan.daemon.outbox import mark_bounced
+from aduan.daemon.parsing import ParsedMail, parse_fetched
 from aduan.daemon.processed import Outcome, processed_row, registered_keys
 from aduan.daemon.register import (
     DAEMON,
@@ -56,8 +57,8 @@ from aduan.daemon.threads import Mention, Thread, find_thread, record_reply, sta
 from aduan.daemon.workers import Pending, WorkerPool
 from aduan.models.db import transaction
 from aduan.models.tables import Entry, ProcessedItem, QuarantineItem, SourceState
-from aduan.parsers.classification import UNCLASSIFIED, Classification
-from aduan.parsers.mail import Mail, MailParseError, parse_mail
+from aduan.parsers.classification import Classification
+from aduan.parsers.mail import Mail
 from aduan.parsers.pages import ScanFileError
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ class ParsingBatch:
     """Mails handed to the workers; `Intake.record_mails` waits for them and records them."""
 
     items: Sequence[RawItem]
-    parsed: Pending[_Parsed | str]
+    parsed: Pending[ParsedMail | str]
 
 
 _T = TypeVar("_T")
@@ -204,7 +205,9 @@ class Intake:
         self, items: Sequence[RawItem], *, max_bytes: int | None = None
     ) -> ParsingBatch:
         """Start parsing `items` on the workers; the caller may fetch the next batch meanwhile."""
-        parse = partial(_parse, max_bytes=max_bytes, store=self.store, classifier=self.classifier)
+        parse = partial(
+            parse_fetched, max_bytes=max_bytes, store=self.store, classifier=self.classifier
+        )
         return ParsingBatch(items, self.pool.submit(parse, [item.data for item in items]))
 
     def record_mails(self, batch: ParsingBatch) -> list[IntakeResult]:
@@ -623,43 +626,6 @@ def _draft(p: _Prepared, mention: Mention | None) -> EntryDraft:
         notes=tuple(notes),
         review_reason=review,
     )
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    mail: Mail  # without its attachments' bytes: those are in `files` now
-    files: tuple[StoredFile, ...]
-    classification: Classification
-
-
-def _parse(
-    data: bytes, max_bytes: int | None, store: FileStore, classifier: ClassifierSpec
-) -> _Parsed | str:
-    """The parsed and classified mail with its attachments stored, or why it cannot be.
-
-    Runs on the workers. Storing there is safe (content-addressed and idempotent, so a later
-    rollback leaves only a harmless copy), spreads the fsyncs over the workers, and keeps
-    the attachments' bytes from travelling back to the main process.
-    """
-    if max_bytes is not None and len(data) > max_bytes:
-        return f"message of {len(data)} bytes exceeds the limit of {max_bytes}"
-    try:
-        mail = parse_mail(data)
-    except MailParseError as exc:
-        return str(exc)
-    except Exception as exc:  # a bug of ours: keep the mail for `quarantine retry`
-        log.exception("parser failed")  # the traceback names code, not the mail's content
-        return f"internal error in the parser ({type(exc).__name__}); retry after an update"
-    files = tuple(
-        StoredFile(store.put(a.data), a.filename, a.content_type, len(a.data))
-        for a in mail.attachments
-    )
-    try:
-        classification = classifier.classify(mail.text, mail.subject)
-    except Exception:  # never lose a complaint to the classifier: register it unclassified
-        log.exception("classifier failed")
-        classification = UNCLASSIFIED
-    return _Parsed(replace(mail, attachments=()), files, classification)
 
 
 def _bounced(session: Session, mail: Mail, now: datetime) -> None:

@@ -4,7 +4,8 @@ training from staff corrections.
 Trained models are versioned folders under `<storage>/model` (v1, v2, …), beside the
 register's other files; `aduan train` adds one only when cross-validation shows it beats
 the rules alone. Workers receive a `ClassifierSpec` (two paths and a number, cheap to send)
-and load what it names once per process.
+and load what it names once per process. The database is imported only where training reads
+it: a worker that unpickles a spec has no use for SQLModel.
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
-from aduan.daemon.config import Settings
 from aduan.daemon.errors import ConfigError
-from aduan.models.tables import Entry, Event
 from aduan.parsers.classification import Classification
 
-if TYPE_CHECKING:  # sklearn is imported only where a model is trained or used
+if TYPE_CHECKING:  # annotations only: sklearn and the database load where they are used
+    from sqlmodel import Session
+
+    from aduan.daemon.config import Settings
     from aduan.parsers.classify import Example, Lexicon, Model, TrainResult
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,9 @@ def _lexicon(path: Path | None) -> Lexicon:
 
 def corrections(session: Session) -> list[Example]:
     """Every entry a person corrected, with the labels it has now: the training signal."""
+    from sqlmodel import col, select
+
+    from aduan.models.tables import Entry, Event
     from aduan.parsers.classify import Example
 
     corrected = select(Event.entry_id).where(Event.type == "corrected")

@@ -15,6 +15,7 @@ from aduan.daemon.box import current_box
 from aduan.daemon.calendar import WorkCalendar, working_days_for
 from aduan.daemon.config import Deadlines, Settings
 from aduan.daemon.errors import UsageError
+from aduan.daemon.filestore import StoredFile as StoredFile  # re-exported with EntryDraft
 from aduan.models.numbering import next_register_nos
 from aduan.models.tables import (
     ELECTRONIC_CHANNELS,
@@ -29,14 +30,6 @@ from aduan.parsers.classification import Classification
 DAEMON = "daemon"
 # Files a person looks at when checking what the machine read: the scans themselves.
 SCANNED = ("image/", "application/pdf")
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    sha256: str
-    filename: str
-    content_type: str
-    size: int
 
 
 @dataclass(frozen=True)
@@ -94,11 +87,15 @@ def create_entries(
         _entry_row(number, draft, settings, calendar, now)
         for number, draft in zip(numbers, drafts, strict=True)
     ]
-    returned = session.scalars(
-        insert(Entry).returning(col(Entry.id), sort_by_parameter_order=True), rows
+    # One executemany, then the ids by the unique numbers: INSERT … RETURNING in parameter
+    # order runs one statement per row on SQLite.
+    session.execute(insert(Entry), rows)
+    returned = session.execute(
+        select(Entry.register_no, Entry.id).where(col(Entry.register_no).in_(numbers))
     )
-    # The model types `id` as optional (unset before insert); what INSERT returns is set.
-    ids = cast("list[int]", returned.all())
+    # The model types `id` as optional (unset before insert); the rows just inserted have one.
+    id_of = cast("dict[str, int]", dict(returned.all()))
+    ids = [id_of[number] for number in numbers]
     events: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
     for entry_id, draft in zip(ids, drafts, strict=True):

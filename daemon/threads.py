@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 
 from aduan.daemon.config import Escalation
 from aduan.daemon.escalation import Escalator
-from aduan.daemon.register import StoredFile, Update, add_event, add_files, update_entry
+from aduan.daemon.filestore import StoredFile
+from aduan.daemon.register import Update, add_event, add_files, update_entry
 from aduan.models.tables import Entry, OutboxMessage
 from aduan.parsers.mail import Mail
 from aduan.parsers.reply import find_codes, find_tags, parse_commands, reply_text
@@ -67,8 +68,14 @@ def _by_code(
     """A tracking code written without brackets, in the subject or the new text: only the
     entry's own reporter (or staff) continues it that way, so a stranger quoting a number
     never lands on someone else's complaint."""
+    if not (sender or from_staff):
+        return None
+    # The new text is some of the text's lines: a mail naming no code at all (most of them)
+    # is settled without working it out.
+    if not find_codes(f"{mail.subject}\n{mail.text}", prefix=prefix):
+        return None
     codes = find_codes(f"{mail.subject}\n{reply_text(mail.text)}", prefix=prefix)
-    if not codes or not (sender or from_staff):
+    if not codes:
         return None
     for entry in session.exec(select(Entry).where(col(Entry.register_no).in_(codes))):
         if from_staff or sender == (entry.reporter_contact or "").lower():
@@ -88,12 +95,13 @@ def _by_reference(session: Session, ids: Iterable[str]) -> Entry | None:
     ).first()
     if ours is not None:
         return ours
-    # A reporter answering their own first mail (or our reply quoting it) names it.
-    return session.exec(
-        select(Entry)
-        .where(col(Entry.source_id).in_(wanted), Entry.channel == "email")
-        .order_by(col(Entry.id))
-    ).first()
+    # A reporter answering their own first mail (or our reply quoting it) names it. The
+    # channel is checked here, not in SQL: there SQLite would walk the channel index, i.e.
+    # every mail entry, instead of the few rows with these source ids.
+    named = session.exec(
+        select(Entry).where(col(Entry.source_id).in_(wanted)).order_by(col(Entry.id))
+    )
+    return next((entry for entry in named if entry.channel == "email"), None)
 
 
 def record_reply(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aduan.daemon import intake
+from aduan.daemon import parsing
 from aduan.daemon.filestore import FileStore
 from aduan.daemon.learning import ClassifierSpec
 from aduan.parsers.classification import UNCLASSIFIED
@@ -14,14 +14,14 @@ from tests.mailcorpus import make_mail
 
 
 class Broken(ClassifierSpec):
-    def classify(self, text: str, subject: str | None = None) -> intake.Classification:
+    def classify(self, text: str, subject: str | None = None) -> parsing.Classification:
         raise RuntimeError("bug")
 
 
 def test_a_classifier_bug_registers_the_mail_unclassified(tmp_path: Path) -> None:
     spec = Broken(None, tmp_path, None)
-    parsed = intake._parse(make_mail(), None, FileStore(tmp_path), spec)
-    assert isinstance(parsed, intake._Parsed)
+    parsed = parsing.parse_fetched(make_mail(), None, FileStore(tmp_path), spec)
+    assert isinstance(parsed, parsing.ParsedMail)
     assert parsed.classification == UNCLASSIFIED
 
 
@@ -31,7 +31,7 @@ def test_a_parser_bug_quarantines_with_a_reason(
     def broken(_data: bytes) -> None:
         raise KeyError("bug")
 
-    monkeypatch.setattr(intake, "parse_mail", broken)
+    monkeypatch.setattr(parsing, "parse_mail", broken)
     spec = ClassifierSpec(None, tmp_path, None)
-    reason = intake._parse(make_mail(), None, FileStore(tmp_path), spec)
+    reason = parsing.parse_fetched(make_mail(), None, FileStore(tmp_path), spec)
     assert reason == "internal error in the parser (KeyError); retry after an update"

@@ -594,7 +594,7 @@ def test_mailparser_crash_becomes_mail_parse_error_without_its_message(
     def explode(data: bytes) -> None:
         raise RuntimeError("siti.rahmawati@example.id")
 
-    monkeypatch.setattr(mail_module.mailparser, "parse_from_bytes", explode)
+    monkeypatch.setattr(mail_module.email, "message_from_bytes", explode)
     with pytest.raises(MailParseError) as caught:
         parse_mail(make_mail())
     assert str(caught.value) == "mail-parser failed: RuntimeError"

@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 
 from aduan.models.tables import STATUSES as REGISTER_STATUSES
-from aduan.parsers.reply import STATUSES, Commands, find_tags, parse_commands, reply_text
+from aduan.parsers.reply import (
+    STATUSES,
+    Commands,
+    find_codes,
+    find_tags,
+    parse_commands,
+    reply_text,
+)
 
 ANSWER = "Terima kasih, antrian sudah kami tambah petugasnya.\nSalam, Tim Mutu"
 
@@ -59,6 +66,23 @@ def test_prefix_filter_leaves_other_prefixes_out() -> None:
 )
 def test_no_false_tags(subject: str) -> None:
     assert find_tags(subject) == ()
+
+
+# --- tracking codes in the text --------------------------------------------------------------
+
+
+def test_a_code_written_anywhere_is_found_in_any_case() -> None:
+    text = "Mohon info, kode saya adu-2026-11-0007 dan ADU-2026-11-0001 (lihat ADU-2026-11-0007)."
+    assert find_codes(text, prefix="ADU") == ("ADU-2026-11-0007", "ADU-2026-11-0001")
+
+
+def test_a_code_inside_a_longer_name_or_with_another_prefix_is_not_ours() -> None:
+    text = "Nomor XADU-2026-11-0001, PKM-2026-11-0002, aduan-2026-11-0003; pengaduan saya."
+    assert find_codes(text, prefix="ADU") == ()
+
+
+def test_a_text_without_a_code_has_none() -> None:
+    assert find_codes("Pengaduan: antrian lama sejak 2026-11-01.", prefix="ADU") == ()
 
 
 # --- the new part of a reply --------------------------------------------------------------
